@@ -1,0 +1,47 @@
+/**
+ * File helpers: atomic writes (write to a temporary file beside the target, then rename),
+ * so that an interrupted run never leaves a half-written result, checkpoint or table.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { GanrlError } from "./validate";
+
+/** Writes `data` to `file` atomically, creating parent folders. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* the temporary file may not exist */
+    }
+    throw e;
+  }
+}
+
+/** Writes `value` as pretty JSON, atomically. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 1) + "\n");
+}
+
+/** Reads and parses a JSON file, with errors that name the file. */
+export function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new GanrlError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new GanrlError(`${file} is not valid JSON (${(e as Error).message}); re-create it or restore it from git`);
+  }
+}
+
+/** The repository root (the folder holding package.json), found from this file. */
+export const repoRoot: string = path.resolve(__dirname, "..", "..");

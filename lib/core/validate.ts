@@ -1,0 +1,73 @@
+/**
+ * Input validation shared by the whole library. Every check throws a `GanrlError`
+ * whose message names the problem, the offending value and the fix.
+ */
+
+/** An error caused by bad input (options, files, arguments), as opposed to a bug. */
+export class GanrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GanrlError";
+  }
+}
+
+/** Throws a `GanrlError` with `message` unless `cond` holds. */
+export function ensure(cond: unknown, message: string | (() => string)): asserts cond {
+  if (!cond) throw new GanrlError(typeof message === "string" ? message : message());
+}
+
+/** A seed must be a non-negative safe integer (as Gymnasium and NumPy require). */
+export function checkSeed(seed: unknown, what = "seed"): asserts seed is number {
+  ensure(
+    typeof seed === "number" && Number.isSafeInteger(seed) && seed >= 0,
+    () => `${what} must be a non-negative integer, got ${describe(seed)}; pass e.g. 0 or 42`,
+  );
+}
+
+/** Positive integer option (sizes, counts, step budgets). */
+export function checkPositiveInt(value: unknown, what: string): asserts value is number {
+  ensure(
+    typeof value === "number" && Number.isSafeInteger(value) && value > 0,
+    () => `${what} must be a positive integer, got ${describe(value)}`,
+  );
+}
+
+/** Finite number option, optionally bounded (inclusive). */
+export function checkNumber(value: unknown, what: string, min = -Infinity, max = Infinity): asserts value is number {
+  ensure(
+    typeof value === "number" && Number.isFinite(value) && value >= min && value <= max,
+    () => `${what} must be a finite number in [${min}, ${max}], got ${describe(value)}`,
+  );
+}
+
+/** Every entry of `xs` is finite; the message says where the first bad value sits. */
+export function checkFiniteArray(xs: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new GanrlError(`${what} holds a non-finite value (${describe(v)}) at index ${i}; remove or repair it`);
+    }
+  }
+}
+
+/** Rejects option keys that are not in `known`, listing the valid ones (catches typos). */
+export function checkKnownKeys(opts: object | undefined, known: readonly string[], what: string): void {
+  if (!opts) return;
+  for (const k of Object.keys(opts)) {
+    if (!known.includes(k)) {
+      throw new GanrlError(`unknown option '${k}' for ${what}; valid options: ${known.join(", ")}`);
+    }
+  }
+}
+
+/** A short printable form of any value, for error messages. */
+export function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
+  try {
+    const s = JSON.stringify(v);
+    return s.length > 60 ? s.slice(0, 57) + "..." : s;
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
