@@ -43,5 +43,16 @@ export function readJson(file: string): unknown {
   }
 }
 
-/** The repository root (the folder holding package.json), found from this file. */
-export const repoRoot: string = path.resolve(__dirname, "..", "..");
+/**
+ * The package root (the nearest folder above this file holding package.json): the same
+ * whether this module runs from `lib/` (TypeScript) or from the compiled `dist/`.
+ */
+export const repoRoot: string = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "package.json"))) {
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+  return dir;
+})();

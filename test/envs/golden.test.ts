@@ -1,5 +1,6 @@
 /**
- * Replays Gymnasium 1.4.0's golden trajectories (/work/shared/golden, see its README).
+ * Replays Gymnasium 1.4.0's golden trajectories (copied into test/golden/ from the project's
+ * shared/golden, see its README; GANRL_GOLDEN_DIR points elsewhere).
  * CartPole: free-running from `initial_state`, every float64 state bit-identical.
  * Acrobot: one step at a time from the recorded previous state (NumPy's sin/cos may differ from
  * V8's in the last bit), state within 1e-12 relative; obs, reward and flags exact.
@@ -7,9 +8,10 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
+import * as path from "path";
 import { makeEnv, ClassicControlEnv } from "../../lib/envs";
 
-const GOLDEN_DIR = process.env.GANRL_GOLDEN_DIR ?? "/work/shared/golden";
+const GOLDEN_DIR = process.env.GANRL_GOLDEN_DIR ?? path.resolve(__dirname, "..", "golden");
 
 interface Step {
   t: number;
@@ -35,10 +37,9 @@ interface Golden {
   episodes: Episode[];
 }
 
-function load(name: string): Golden | null {
-  const file = `${GOLDEN_DIR}/${name}`;
-  if (!fs.existsSync(file)) return null;
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Golden;
+function load(name: string): Golden {
+  // The golden files ship with the tests: a missing file is a failure, not a skip.
+  return JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, name), "utf8")) as Golden;
 }
 
 /** Runs `fn` with console.warn captured; returns the number of warnings. */
@@ -65,8 +66,8 @@ function startFrom(env: ClassicControlEnv, ep: Episode): void {
 const cartpole = load("cartpole-v1.json");
 const acrobot = load("acrobot-v1.json");
 
-test("golden CartPole-v1: every episode bit-identical, free-running from initial_state", { skip: cartpole ? false : "golden files not found" }, () => {
-  const g = cartpole!;
+test("golden CartPole-v1: every episode bit-identical, free-running from initial_state", () => {
+  const g = cartpole;
   assert.equal(g.env_id, "CartPole-v1");
   let steps = 0;
   for (const ep of g.episodes) {
@@ -96,8 +97,8 @@ test("golden CartPole-v1: every episode bit-identical, free-running from initial
   console.log(`CartPole-v1: ${steps} golden steps, all bit-identical`);
 });
 
-test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relative; obs/reward/flags exact", { skip: acrobot ? false : "golden files not found" }, () => {
-  const g = acrobot!;
+test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relative; obs/reward/flags exact", () => {
+  const g = acrobot;
   assert.equal(g.env_id, "Acrobot-v1");
   let steps = 0, bitIdentical = 0, worst = 0;
   for (const ep of g.episodes) {
@@ -138,9 +139,9 @@ test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relat
   );
 });
 
-test("golden Acrobot-v1: free-running replay stays within 1e-9 for the first 20 steps of every episode", { skip: acrobot ? false : "golden files not found" }, () => {
+test("golden Acrobot-v1: free-running replay stays within 1e-9 for the first 20 steps of every episode", () => {
   // Chaotic dynamics amplify last-bit differences, so only a short free run is compared.
-  for (const ep of acrobot!.episodes) {
+  for (const ep of acrobot.episodes) {
     const env = makeEnv("Acrobot-v1");
     startFrom(env, ep);
     countWarnings(() => {
@@ -150,5 +151,13 @@ test("golden Acrobot-v1: free-running replay stays within 1e-9 for the first 20 
         for (let i = 0; i < 4; i++) assert.ok(Math.abs(s[i] - st.state[i]) <= 1e-9 * Math.max(1, Math.abs(st.state[i])), `${ep.id} t=${st.t}`);
       }
     });
+  }
+});
+
+test("the shipped golden files equal the project's shared/golden copies where those exist", () => {
+  const shared = path.resolve(__dirname, "..", "..", "..", "shared", "golden");
+  if (!fs.existsSync(shared)) return; // a clone without the project's shared folder beside it
+  for (const name of ["cartpole-v1.json", "acrobot-v1.json"]) {
+    assert.equal(fs.readFileSync(path.join(GOLDEN_DIR, name), "utf8"), fs.readFileSync(path.join(shared, name), "utf8"), name);
   }
 });

@@ -1,0 +1,2 @@
+/** Demonstration datasets (format, validation, subsampling, splits, CSV export). */
+export * from "./trajectories";

@@ -1,0 +1,299 @@
+/**
+ * Plotly figures for notebooks and HTML reports, with no internet.
+ *
+ * `plot(traces, layout)` shows two outputs in Jupyter:
+ *  1. a static `image/svg+xml` rendering (drawn headless by Vega from a translation of the
+ *     figure), which is what viewers without JavaScript (GitHub, nbviewer, an untrusted
+ *     notebook) show;
+ *  2. the interactive plotly.js figure as `text/html`. plotly.js comes from the installed
+ *     `plotly.js-dist-min` package (the minified build of `plotly.js-dist`) and is sent to
+ *     the browser once per kernel session. When its script runs, it hides the static
+ *     twin just above it, so a live reader sees one figure.
+ *
+ * Supported trace types: `scatter` (mode lines, markers, lines+markers; `error_y.array`),
+ * `bar` (grouped), `heatmap`. The static translation covers these; anything else is
+ * still drawn interactively and listed in the static figure's caption.
+ */
+import * as fs from "fs";
+import { displayBundle, escapeHtml } from "./display";
+
+/** A plotly.js trace (the subset ganrl uses is typed; anything else passes through). */
+export interface Trace {
+  type?: "scatter" | "bar" | "heatmap" | string;
+  name?: string;
+  x?: ArrayLike<number | string>;
+  y?: ArrayLike<number | string>;
+  z?: ArrayLike<ArrayLike<number>>;
+  mode?: string;
+  error_y?: { array?: ArrayLike<number>; type?: string; visible?: boolean };
+  line?: { color?: string; dash?: string; width?: number };
+  marker?: { color?: string; size?: number };
+  showlegend?: boolean;
+  [key: string]: unknown;
+}
+
+type AxisTitle = string | { text?: string };
+interface Axis {
+  title?: AxisTitle;
+  type?: "linear" | "log" | string;
+  range?: [number, number];
+  [key: string]: unknown;
+}
+
+/** A plotly.js layout (typed subset). */
+export interface Layout {
+  title?: string | { text?: string };
+  xaxis?: Axis;
+  yaxis?: Axis;
+  width?: number;
+  height?: number;
+  barmode?: "group" | "stack" | string;
+  [key: string]: unknown;
+}
+
+/** plotly.js's default colour cycle (layout.colorway), used by the static rendering too so both views agree. */
+export const COLORWAY = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+const DEFAULT_WIDTH = 720;
+const DEFAULT_HEIGHT = 400;
+
+function titleText(t: AxisTitle | undefined): string | undefined {
+  if (t === undefined) return undefined;
+  return typeof t === "string" ? t : t.text;
+}
+
+function toArray<T>(a: ArrayLike<T> | undefined): T[] {
+  return a ? Array.from(a) : [];
+}
+
+/** The plotly figure as a Vega-Lite spec, for the static SVG. */
+export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record<string, unknown>; unsupported: string[] } {
+  const width = (layout.width ?? DEFAULT_WIDTH) - 160;
+  const height = (layout.height ?? DEFAULT_HEIGHT) - 90;
+  const xTitle = titleText(layout.xaxis?.title) ?? "";
+  const yTitle = titleText(layout.yaxis?.title) ?? "";
+  const names: string[] = [];
+  const colors: string[] = [];
+  const unsupported: string[] = [];
+  const layers: Record<string, unknown>[] = [];
+  const lineRows: Record<string, unknown>[] = [];
+  const pointRows: Record<string, unknown>[] = [];
+  const barRows: Record<string, unknown>[] = [];
+  const errRows: Record<string, unknown>[] = [];
+  let xIsText = false;
+
+  traces.forEach((tr, i) => {
+    if (tr.visible === false || tr.visible === "legendonly") return;
+    const type = tr.type ?? "scatter";
+    const name = tr.name ?? `trace ${i}`;
+    if (type === "heatmap") {
+      const z = toArray(tr.z).map((row) => toArray(row));
+      const xs = tr.x ? toArray(tr.x) : z[0]?.map((_, j) => j) ?? [];
+      const ys = tr.y ? toArray(tr.y) : z.map((_, k) => k);
+      const rows: Record<string, unknown>[] = [];
+      z.forEach((row, r) => row.forEach((v, c) => rows.push({ x: xs[c], y: ys[r], z: v })));
+      const fmt = (v: unknown) => (typeof v === "number" ? Number(v.toPrecision(3)) : v);
+      rows.forEach((row) => {
+        row.x = fmt(row.x);
+        row.y = fmt(row.y);
+      });
+      layers.push({
+        data: { values: rows },
+        mark: "rect",
+        encoding: {
+          x: { field: "x", type: "ordinal", title: xTitle, sort: null, axis: { labelOverlap: "greedy", labelAngle: 0 } },
+          y: { field: "y", type: "ordinal", title: yTitle, sort: "descending", axis: { labelOverlap: "greedy" } },
+          color: { field: "z", type: "quantitative", title: tr.colorbar && typeof tr.colorbar === "object" ? titleText((tr.colorbar as { title?: AxisTitle }).title) ?? "" : "", scale: { scheme: "viridis" } },
+        },
+      });
+      return;
+    }
+    if (type !== "scatter" && type !== "bar" && type !== "scattergl") {
+      unsupported.push(`${type} trace '${name}'`);
+      return;
+    }
+    const color = tr.line?.color ?? tr.marker?.color ?? COLORWAY[names.length % COLORWAY.length];
+    names.push(name);
+    colors.push(typeof color === "string" ? color : COLORWAY[(names.length - 1) % COLORWAY.length]);
+    const xs = tr.x ? toArray(tr.x) : toArray(tr.y).map((_, k) => k);
+    const ys = toArray(tr.y);
+    const err = tr.error_y?.array && tr.error_y.visible !== false ? toArray(tr.error_y.array) : null;
+    if (xs.some((v) => typeof v === "string")) xIsText = true;
+    const mode = tr.mode ?? (type === "scatter" && xs.length > 20 ? "lines" : "lines+markers");
+    for (let k = 0; k < ys.length; k++) {
+      const y = ys[k];
+      if (typeof y !== "number" || !Number.isFinite(y)) continue;
+      const row = { x: xs[k], y, series: name };
+      if (type === "bar") barRows.push(row);
+      else {
+        if (mode.includes("lines")) lineRows.push(row);
+        if (mode.includes("markers")) pointRows.push(row);
+      }
+      if (err && typeof err[k] === "number") errRows.push({ x: xs[k], lo: y - (err[k] as number), hi: y + (err[k] as number), series: name });
+    }
+  });
+
+  const showLegend = names.length > 1;
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: { domain: names, range: colors },
+    legend: showLegend ? { orient: "right" } : null,
+  };
+  const xType = xIsText || barRows.length > 0 ? "ordinal" : "quantitative";
+  const xScale: Record<string, unknown> = {};
+  if (layout.xaxis?.type === "log") xScale.type = "log";
+  if (layout.xaxis?.range && xType === "quantitative") xScale.domain = layout.xaxis.range;
+  const yScale: Record<string, unknown> = { zero: false };
+  if (layout.yaxis?.type === "log") yScale.type = "log";
+  if (layout.yaxis?.range) yScale.domain = layout.yaxis.range;
+  const x = { field: "x", type: xType, title: xTitle, scale: xScale, sort: null, axis: { labelAngle: 0, labelOverlap: "greedy" } };
+  const y = { field: "y", type: "quantitative", title: yTitle, scale: yScale };
+  if (barRows.length) {
+    layers.push({ data: { values: barRows }, mark: "bar", encoding: { x, y, color, xOffset: { field: "series", sort: names } } });
+  }
+  if (lineRows.length) {
+    layers.push({ data: { values: lineRows }, mark: { type: "line", strokeWidth: 2, clip: true }, encoding: { x, y, color } });
+  }
+  if (pointRows.length) {
+    layers.push({ data: { values: pointRows }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { x, y, color } });
+  }
+  if (errRows.length) {
+    const e = { x, y: { field: "lo", type: "quantitative", scale: yScale }, y2: { field: "hi" }, color };
+    if (barRows.length) Object.assign(e, { xOffset: { field: "series", sort: names } });
+    layers.push({ data: { values: errRows }, mark: { type: "rule", strokeWidth: 1.5 }, encoding: e });
+  }
+  const title = titleText(layout.title);
+  const spec: Record<string, unknown> = {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    width,
+    height,
+    background: "white",
+    padding: 10,
+    layer: layers.length ? layers : [{ mark: "text", data: { values: [{ t: "(no data)" }] }, encoding: { text: { field: "t" } } }],
+    config: { font: "Helvetica, Arial, sans-serif", axis: { grid: true, gridColor: "#e5ecf6" }, view: { stroke: null } },
+  };
+  if (title) spec.title = title;
+  return { spec, unsupported };
+}
+
+/** Renders the static twin of a figure as an SVG string (Vega's headless SVG renderer). */
+export async function staticSvg(traces: Trace[], layout: Layout = {}): Promise<string> {
+  // Loaded lazily: vega is only needed when a figure is drawn.
+  const vega = require("vega") as typeof import("vega");
+  const vl = require("vega-lite") as typeof import("vega-lite");
+  const { spec, unsupported } = toVegaLite(traces, layout);
+  const compiled = vl.compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  let svg = await view.toSVG();
+  view.finalize();
+  if (unsupported.length) {
+    svg = svg.replace("</svg>", `<text x="10" y="14" font-size="11" fill="#a00">static view omits: ${escapeHtml(unsupported.join(", "))}</text></svg>`);
+  }
+  return svg;
+}
+
+let plotlySource: string | null = null;
+
+/** The plotly.js library source, from the installed package. */
+export function plotlyJs(): string {
+  if (plotlySource === null) {
+    plotlySource = fs.readFileSync(require.resolve("plotly.js-dist-min/plotly.min.js"), "utf8");
+  }
+  return plotlySource;
+}
+
+/**
+ * A `<script>` that defines `window.Plotly` from the inlined library. The UMD wrapper would
+ * register with RequireJS in classic Notebook (and not set `window.Plotly`), so `define`,
+ * `module` and `exports` are shadowed inside a function scope.
+ */
+export function plotlyLoaderScript(): string {
+  return `<script type="text/javascript">(function(){if(window.Plotly){return;}var define=undefined,module=undefined,exports=undefined;\n${plotlyJs()}\n}).call(window);</script>`;
+}
+
+let figureCounter = 0;
+let libraryShown = false;
+
+function figureId(): string {
+  figureCounter += 1;
+  return `ganrl-fig-${Date.now().toString(36)}-${figureCounter}`;
+}
+
+const PLOT_CONFIG = { responsive: true, displaylogo: false };
+
+/**
+ * plotly.js 3+ dropped string titles (`title: "..."`); accept them here and pass `{ text }` on,
+ * so figure code can use either form.
+ */
+export function normaliseLayout(layout: Layout): Layout {
+  const fix = (t: unknown) => (typeof t === "string" ? { text: t } : t);
+  const out: Layout = { ...layout, title: fix(layout.title) as Layout["title"] };
+  for (const key of Object.keys(layout)) {
+    const axis = layout[key];
+    if (/^[xy]axis\d*$/.test(key) && axis && typeof axis === "object") out[key] = { ...(axis as Axis), title: fix((axis as Axis).title) };
+  }
+  if (out.title === undefined) delete out.title;
+  return out;
+}
+
+/** The HTML `<div>` + `<script>` that draws a figure once `window.Plotly` exists. */
+export function figureDiv(traces: Trace[], layout: Layout = {}, opts: { id?: string; hideStaticTwin?: boolean } = {}): string {
+  const id = opts.id ?? figureId();
+  const height = layout.height ?? DEFAULT_HEIGHT;
+  const fullLayout = { margin: { t: layout.title ? 50 : 20, r: 20, b: 50, l: 60 }, ...normaliseLayout(layout), height };
+  const json = (v: unknown) => JSON.stringify(v, (_k, val) => (ArrayBuffer.isView(val) && !(val instanceof DataView) ? Array.from(val as unknown as ArrayLike<number>) : val)).replace(/</g, "\\u003c");
+  const hide = opts.hideStaticTwin
+    ? `var box=el.closest('.jp-OutputArea-child, .output_area');var prev=box&&box.previousElementSibling;if(prev&&prev.querySelector('img, svg')&&!prev.querySelector('.js-plotly-plot')){prev.style.display='none';}`
+    : "";
+  return (
+    `<div id="${id}" class="ganrl-figure" style="width:100%;max-width:${layout.width ?? DEFAULT_WIDTH}px;height:${height}px;"></div>` +
+    `<script type="text/javascript">(function(){var tries=0;function draw(){var el=document.getElementById('${id}');` +
+    `if(!el||!window.Plotly){if(++tries<100){setTimeout(draw,50);}return;}` +
+    `window.Plotly.newPlot(el,${json(traces)},${json(fullLayout)},${json(PLOT_CONFIG)});${hide}}draw();})();</script>`
+  );
+}
+
+/** A short text description of a figure, for `text/plain` fallbacks and logs. */
+export function describeFigure(traces: Trace[], layout: Layout = {}): string {
+  const title = titleText(layout.title) ?? "figure";
+  const parts = traces.map((t) => `${t.name ?? t.type ?? "trace"}${t.y ? ` (${(t.y as ArrayLike<unknown>).length} points)` : ""}`);
+  return `[${title}: ${parts.join(", ")}]`;
+}
+
+export interface PlotOptions {
+  /** Also draw the static SVG twin (default true). */
+  static?: boolean;
+}
+
+/**
+ * Shows a plotly figure in the notebook: a static SVG for JavaScript-free viewers, then the
+ * interactive figure (which hides the static one when it draws).
+ */
+export async function plot(traces: Trace[], layout: Layout = {}, opts: PlotOptions = {}): Promise<void> {
+  const text = describeFigure(traces, layout);
+  const withStatic = opts.static ?? true;
+  if (withStatic) {
+    const svg = await staticSvg(traces, layout);
+    displayBundle({ "image/svg+xml": svg, "text/plain": text }, { ganrl: "static-figure" });
+  }
+  const lib = libraryShown ? "" : plotlyLoaderScript();
+  libraryShown = true;
+  displayBundle({ "text/html": lib + figureDiv(traces, layout, { hideStaticTwin: withStatic }), "text/plain": text }, { ganrl: "interactive-figure" });
+}
+
+/** Forget that plotly.js was sent (a fresh page needs it again; used by the notebook runner). */
+export function resetPlotlySession(): void {
+  libraryShown = false;
+}
+
+/** A standalone HTML page with the given sections (figures and HTML snippets), plotly.js inlined. */
+export function htmlPage(title: string, body: string): string {
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
+    `<style>body{font-family:Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}` +
+    `table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f5fa}` +
+    `h1,h2{font-weight:600}</style>${plotlyLoaderScript()}</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
+  );
+}
