@@ -1,0 +1,6 @@
+/** Neural-network building blocks: MLPs as TF.js variables, categorical policy, value net, normalisation, (de)serialisation. */
+export * from "./init";
+export * from "./mlp";
+export * from "./normalize";
+export * from "./policy";
+export * from "./flat";

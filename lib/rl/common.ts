@@ -1,0 +1,132 @@
+/**
+ * What the trainers share: optimiser (de)serialisation for checkpoints, global-norm gradient
+ * clipping, the linear schedule, and the checkpoint format.
+ */
+import { tf, ensure, GanrlError } from "../core";
+import { NetJson, ParamJson } from "../nn";
+
+/** Version tag of trainer checkpoints. */
+export const CHECKPOINT_FORMAT = "ganrl.checkpoint/1";
+
+/**
+ * A trainer's resumable state: networks (with obs-normalisation stats), optimiser moments, rng
+ * states, counters and recent episode statistics. JSON-able; write it with `writeJsonAtomic`.
+ * Environments are not saved: a resumed run re-seeds and resets them from its restored rng, so
+ * it continues the same learning curve in distribution, not bit for bit.
+ */
+export interface TrainerCheckpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  algo: string;
+  /** The JSON-able options the trainer was built with (to rebuild it: `new PPO(ckpt.options)`). */
+  options: Record<string, unknown>;
+  step: number;
+  iteration: number;
+  /** Total budget of the `learn` call in progress (for schedules). */
+  totalSteps: number;
+  rng: Record<string, number[]>;
+  nets: Record<string, NetJson>;
+  optimizers: Record<string, ParamJson[]>;
+  episodes: { returns: number[]; lengths: number[] };
+  /** Algorithm-specific extras (e.g. DQN's replay buffer size). */
+  extra?: Record<string, unknown>;
+}
+
+export function checkCheckpoint(ckpt: TrainerCheckpoint, algo: string): void {
+  if (!ckpt || typeof ckpt !== "object") throw new GanrlError("checkpoint must be an object");
+  ensure(ckpt.format === CHECKPOINT_FORMAT, () => `checkpoint format is ${JSON.stringify(ckpt.format)}, expected "${CHECKPOINT_FORMAT}"`);
+  ensure(ckpt.algo === algo, () => `checkpoint is for ${ckpt.algo}, not ${algo}`);
+}
+
+/** Optimiser state (Adam's iteration count and moments) as JSON, in the optimiser's own order. */
+export async function saveOptimizer(opt: tf.Optimizer): Promise<ParamJson[]> {
+  const ws = await opt.getWeights();
+  const out: ParamJson[] = [];
+  for (const w of ws) out.push({ name: w.name, shape: w.tensor.shape.slice(), values: Array.from(await w.tensor.data()) });
+  // getWeights' iteration scalar is a fresh tensor; the moments are the optimiser's own variables.
+  if (ws.length > 0) ws[0].tensor.dispose();
+  return out;
+}
+
+/** Restores `saveOptimizer` output into a fresh (never stepped) optimiser. */
+export async function loadOptimizer(opt: tf.Optimizer, state: readonly ParamJson[]): Promise<void> {
+  if (!state || state.length === 0) return;
+  const named = state.map((p) => ({ name: p.name, tensor: tf.tensor(Float32Array.from(p.values), p.shape) }));
+  await opt.setWeights(named);
+  // setWeights made variables from the moment tensors (sharing data); our handles can go.
+  for (const n of named) if (!n.tensor.isDisposed) n.tensor.dispose();
+}
+
+/** Sets an optimiser's learning rate (TF.js reads it on every step). */
+export function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  (opt as unknown as { learningRate: number }).learningRate = lr;
+}
+
+/** Linear schedule from `start` (progress 0) to `end` (progress 1), clamped. */
+export function linearSchedule(start: number, end: number, progress: number): number {
+  const p = Math.min(1, Math.max(0, progress));
+  return start + (end - start) * p;
+}
+
+/**
+ * Gradients scaled so that their global L2 norm is at most `maxNorm` (no-op when
+ * `maxNorm` is Infinity or null). Returns the clipped map and the pre-clip norm (a scalar
+ * tensor). Call inside a tidy.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number | null): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))) as tf.Scalar;
+  if (maxNorm === null || !Number.isFinite(maxNorm)) return { grads, norm };
+  // scale = maxNorm / max(norm, maxNorm): 1 when within the bound
+  const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = tf.mul(grads[n], scale);
+  return { grads: out, norm };
+}
+
+/** Mean and population std of numbers (NaN for an empty list). */
+export function meanStd(xs: readonly number[]): { mean: number; std: number } {
+  if (xs.length === 0) return { mean: NaN, std: NaN };
+  let s = 0;
+  for (const x of xs) s += x;
+  const mean = s / xs.length;
+  let v = 0;
+  for (const x of xs) v += (x - mean) * (x - mean);
+  return { mean, std: Math.sqrt(v / xs.length) };
+}
+
+/** A FIFO of the last `cap` finished episodes (SB3's `ep_info_buffer`, 100 by default). */
+export class EpisodeWindow {
+  returns: number[] = [];
+  lengths: number[] = [];
+  total = 0;
+  constructor(readonly cap = 100) {}
+  push(ret: number, len: number): void {
+    this.returns.push(ret);
+    this.lengths.push(len);
+    this.total++;
+    if (this.returns.length > this.cap) {
+      this.returns.shift();
+      this.lengths.shift();
+    }
+  }
+  /** `gen/epReturn`, `gen/epLength` (means over the window) and `gen/episodes` (total). */
+  metrics(): Record<string, number> {
+    const m: Record<string, number> = { "gen/episodes": this.total };
+    if (this.returns.length) {
+      m["gen/epReturn"] = meanStd(this.returns).mean;
+      m["gen/epLength"] = meanStd(this.lengths).mean;
+    }
+    return m;
+  }
+}
+
+/** Picks the JSON-able fields of an options object (drops functions and objects like envs). */
+export function jsonOptions(opts: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) {
+    if (v === undefined || typeof v === "function") continue;
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) continue;
+    out[k] = v;
+  }
+  return out;
+}

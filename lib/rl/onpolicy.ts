@@ -1,0 +1,198 @@
+/**
+ * The loop every on-policy algorithm shares (REINFORCE, PPO, TRPO), as in SB3's
+ * `OnPolicyAlgorithm`: collect `nSteps` vector steps → relabel rewards with the `RewardFn` →
+ * GAE(λ) → algorithm-specific `update` → update obs-normalisation stats → metrics → callback.
+ */
+import { tf, Rng, ensure, checkPositiveInt, checkNumber, checkSeed } from "../core";
+import { CategoricalPolicy, ValueNet, RunningMeanStd, Activation } from "../nn";
+import { makeVecEnv } from "../envs";
+import { RolloutBatch, RolloutCollector } from "./rollout";
+import { VecEnvLike, RewardFn, envReward, Metrics, LearnOptions, LearnResult } from "./types";
+import { TrainerCheckpoint, CHECKPOINT_FORMAT, checkCheckpoint, saveOptimizer, loadOptimizer, EpisodeWindow, jsonOptions } from "./common";
+
+/** Options every on-policy trainer has. */
+export interface OnPolicyOptions {
+  /** Environment id (`CartPole-v1`, `Acrobot-v1`, ...), used unless `env` is given. */
+  envId: string;
+  /** A ready vectorised environment (overrides envId/numEnvs; not saved in checkpoints). */
+  env?: VecEnvLike | null;
+  /** N, parallel environments. */
+  numEnvs: number;
+  /** T, vector steps per rollout (batch = T·N transitions). */
+  nSteps: number;
+  /** γ, discount factor. */
+  gamma: number;
+  /** λ in GAE(λ). */
+  gaeLambda: number;
+  /** Hidden widths of the policy and value MLPs. */
+  hidden: number[];
+  /** Hidden nonlinearity. */
+  activation: Activation;
+  /** Normalise observations with running statistics (saved with the policy). */
+  normalizeObs: boolean;
+  /** Reward source (default: the environment's reward). Not saved in checkpoints. */
+  rewardFn?: RewardFn | null;
+  /** Seed of everything: weights, sampling, shuffles, environments. */
+  seed: number;
+}
+
+export const ON_POLICY_DEFAULTS: Readonly<OnPolicyOptions> = Object.freeze({
+  envId: "CartPole-v1",
+  env: null,
+  numEnvs: 8,
+  nSteps: 128,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  hidden: [64, 64],
+  activation: "tanh" as Activation,
+  normalizeObs: false,
+  rewardFn: null,
+  seed: 0,
+});
+
+export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
+  abstract readonly algo: string;
+  readonly opts: Readonly<O>;
+  readonly env: VecEnvLike;
+  readonly policy: CategoricalPolicy;
+  readonly value: ValueNet;
+  readonly obsNorm: RunningMeanStd | null;
+  readonly batch: RolloutBatch;
+  /** Stream for shuffles and algorithm randomness. */
+  readonly rng: Rng;
+  /** Stream for action sampling. */
+  readonly sampleRng: Rng;
+  protected readonly collector: RolloutCollector;
+  rewardFn: RewardFn;
+  step = 0;
+  iteration = 0;
+  protected totalSteps = 0;
+  readonly episodes = new EpisodeWindow();
+
+  protected constructor(opts: O) {
+    this.opts = Object.freeze({ ...opts, hidden: [...opts.hidden] });
+    checkPositiveInt(opts.numEnvs, "numEnvs");
+    checkPositiveInt(opts.nSteps, "nSteps");
+    checkNumber(opts.gamma, "gamma", 0, 1);
+    checkNumber(opts.gaeLambda, "gaeLambda", 0, 1);
+    checkSeed(opts.seed);
+    this.rng = new Rng(opts.seed);
+    this.env = opts.env ?? makeVecEnv(opts.envId, opts.numEnvs, { seed: opts.seed });
+    ensure(this.env.nActions >= 2, "on-policy trainers need a discrete action space with at least 2 actions");
+    const obsDim = this.env.obsDim;
+    this.obsNorm = opts.normalizeObs ? new RunningMeanStd(obsDim) : null;
+    this.policy = new CategoricalPolicy(
+      { obsDim, nActions: this.env.nActions, hidden: opts.hidden, activation: opts.activation, obsNorm: this.obsNorm },
+      this.rng.fork(),
+    );
+    this.value = new ValueNet({ obsDim, hidden: opts.hidden, activation: opts.activation, obsNorm: this.obsNorm }, this.rng.fork());
+    this.sampleRng = this.rng.fork();
+    this.batch = new RolloutBatch(opts.nSteps, this.env.numEnvs, obsDim);
+    this.collector = new RolloutCollector(this.env, opts.seed);
+    this.rewardFn = opts.rewardFn ?? envReward;
+  }
+
+  /** The algorithm's update on a collected batch (advantages and returns filled in). */
+  protected abstract update(batch: RolloutBatch): Metrics | Promise<Metrics>;
+  /** Named optimisers whose state is checkpointed. */
+  protected abstract optimizers(): Record<string, tf.Optimizer>;
+
+  /** Fraction of the budget used before this iteration (0 → 1), for schedules. */
+  protected progress(): number {
+    return this.totalSteps > 0 ? this.step / this.totalSteps : 0;
+  }
+
+  /** One iteration: rollout, relabel, GAE, update, normalisation stats. Returns its metrics. */
+  async trainIteration(): Promise<Metrics> {
+    const t0 = Date.now();
+    const stats = this.collector.collect(this.policy, this.value, this.batch, this.sampleRng);
+    stats.returns.forEach((r, i) => this.episodes.push(r, stats.lengths[i]));
+    await this.batch.relabel(this.rewardFn);
+    this.batch.computeAdvantages(this.opts.gamma, this.opts.gaeLambda);
+    const t1 = Date.now();
+    const m = await this.update(this.batch);
+    // critical: stats change only between iterations, so logProb at collection and in the update see the same inputs.
+    if (this.obsNorm) this.obsNorm.update(this.batch.obs);
+    this.step += this.batch.size;
+    this.iteration++;
+    let rsum = 0;
+    for (let i = 0; i < this.batch.size; i++) rsum += this.batch.rewards[i];
+    return { ...m, "gen/rewardMean": rsum / this.batch.size, "time/rollout": (t1 - t0) / 1000, "time/update": (Date.now() - t1) / 1000 };
+  }
+
+  /**
+   * Trains until the global step counter reaches `totalSteps` (so a resumed run given the same
+   * budget finishes where the original would have), or the callback returns false.
+   */
+  async learn(totalSteps: number, opts: LearnOptions = {}): Promise<LearnResult> {
+    checkPositiveInt(totalSteps, "totalSteps");
+    this.totalSteps = totalSteps;
+    const start = Date.now();
+    const startStep = this.step;
+    let metrics: Metrics = {};
+    while (this.step < totalSteps) {
+      const m = await this.trainIteration();
+      const secs = (Date.now() - start) / 1000;
+      metrics = { ...m, ...this.episodes.metrics(), "time/step": this.step, "time/iteration": this.iteration, "time/sps": (this.step - startStep) / Math.max(secs, 1e-9) };
+      if (opts.callback) {
+        const r = await opts.callback({ step: this.step, iteration: this.iteration, metrics });
+        if (r === false) return { step: this.step, iteration: this.iteration, metrics, stoppedBy: "callback" };
+      }
+    }
+    return { step: this.step, iteration: this.iteration, metrics, stoppedBy: "budget" };
+  }
+
+  /** The resumable state (see `TrainerCheckpoint`). */
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    const optimizers: TrainerCheckpoint["optimizers"] = {};
+    for (const [k, o] of Object.entries(this.optimizers())) optimizers[k] = await saveOptimizer(o);
+    return {
+      format: CHECKPOINT_FORMAT,
+      algo: this.algo,
+      options: jsonOptions(this.opts),
+      step: this.step,
+      iteration: this.iteration,
+      totalSteps: this.totalSteps,
+      rng: { main: this.rng.getState(), sample: this.sampleRng.getState() },
+      nets: { policy: this.policy.save(), value: this.value.save() },
+      optimizers,
+      episodes: { returns: [...this.episodes.returns], lengths: [...this.episodes.lengths] },
+    };
+  }
+
+  /** Restores a checkpoint into this (freshly built, never trained) trainer; re-seeds and resets the envs. */
+  async restore(ckpt: TrainerCheckpoint): Promise<void> {
+    checkCheckpoint(ckpt, this.algo);
+    this.policy.load(ckpt.nets.policy);
+    this.value.load(ckpt.nets.value);
+    for (const [k, o] of Object.entries(this.optimizers())) await loadOptimizer(o, ckpt.optimizers[k] ?? []);
+    this.rng.setState(ckpt.rng.main);
+    this.sampleRng.setState(ckpt.rng.sample);
+    this.step = ckpt.step;
+    this.iteration = ckpt.iteration;
+    this.totalSteps = ckpt.totalSteps;
+    ckpt.episodes.returns.forEach((r, i) => this.episodes.push(r, ckpt.episodes.lengths[i]));
+    this.collector.reset(this.rng.nextSeed());
+  }
+
+  /** Frees the networks and optimisers. */
+  dispose(): void {
+    this.policy.dispose();
+    this.value.dispose();
+    this.obsNorm?.dispose();
+    for (const o of Object.values(this.optimizers())) o.dispose();
+  }
+}
+
+/** Merges user options over frozen defaults, rejecting unknown keys. */
+export function resolveOptions<O extends object>(defaults: Readonly<O>, user: Partial<O> | undefined, what: string): O {
+  const known = Object.keys(defaults);
+  if (user) {
+    for (const k of Object.keys(user)) {
+      ensure(known.includes(k), () => `unknown option '${k}' for ${what}; valid options: ${known.join(", ")}`);
+    }
+  }
+  const out = { ...defaults } as O;
+  if (user) for (const [k, v] of Object.entries(user)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

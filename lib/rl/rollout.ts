@@ -1,0 +1,189 @@
+/**
+ * On-policy rollouts over vectorised environments into a preallocated `RolloutBatch`
+ * (CleanRL's `(num_steps, num_envs)` storage), one batched network call and one download per
+ * vector step.
+ */
+import { tf, ensure, Rng } from "../core";
+import { CategoricalPolicy, ValueNet, sampleCategorical, ActResult } from "../nn";
+import { VecEnvLike, RewardFn, RewardInput } from "./types";
+import { computeGae } from "./gae";
+
+/** Storage for one rollout, every array laid out [steps, envs] (index t*nEnvs + e). */
+export class RolloutBatch {
+  readonly nSteps: number;
+  readonly nEnvs: number;
+  readonly obsDim: number;
+  /** T·N, the number of transitions. */
+  readonly size: number;
+  /** s_t, [T, N, obsDim] (raw). */
+  readonly obs: Float32Array;
+  /** s_{t+1}, [T, N, obsDim]: at episode ends the finished episode's last obs (`finalObs`). */
+  readonly nextObs: Float32Array;
+  /** a_t, [T, N]. */
+  readonly actions: Int32Array;
+  /** Environment reward, [T, N]. */
+  readonly envRewards: Float32Array;
+  /** Reward used for learning (from the RewardFn), [T, N]. */
+  readonly rewards: Float32Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  /** log π_old(a_t|s_t), [T, N]. */
+  readonly logProb: Float32Array;
+  /** V(s_t) at collection, [T, N]. */
+  readonly values: Float32Array;
+  /** V(finalObs) where truncated and not terminated, else 0, [T, N]. */
+  readonly bootstrapValues: Float32Array;
+  /** V(s_T) after the last step, [N]. */
+  readonly lastValues: Float32Array;
+  /** GAE advantages, [T, N]. */
+  readonly advantages: Float32Array;
+  /** λ-returns (value targets), [T, N]. */
+  readonly returns: Float32Array;
+
+  constructor(nSteps: number, nEnvs: number, obsDim: number) {
+    this.nSteps = nSteps;
+    this.nEnvs = nEnvs;
+    this.obsDim = obsDim;
+    const n = nSteps * nEnvs;
+    this.size = n;
+    this.obs = new Float32Array(n * obsDim);
+    this.nextObs = new Float32Array(n * obsDim);
+    this.actions = new Int32Array(n);
+    this.envRewards = new Float32Array(n);
+    this.rewards = new Float32Array(n);
+    this.terminated = new Uint8Array(n);
+    this.truncated = new Uint8Array(n);
+    this.logProb = new Float32Array(n);
+    this.values = new Float32Array(n);
+    this.bootstrapValues = new Float32Array(n);
+    this.lastValues = new Float32Array(nEnvs);
+    this.advantages = new Float32Array(n);
+    this.returns = new Float32Array(n);
+  }
+
+  /** The transitions as a reward-function input (views, no copies). */
+  rewardInput(): RewardInput {
+    return {
+      n: this.size,
+      obsDim: this.obsDim,
+      obs: this.obs,
+      actions: this.actions,
+      nextObs: this.nextObs,
+      terminated: this.terminated,
+      truncated: this.truncated,
+      envRewards: this.envRewards,
+    };
+  }
+
+  /** Fills `rewards` from a reward function (validated: one finite number per transition). */
+  async relabel(rewardFn: RewardFn): Promise<void> {
+    const r = await rewardFn(this.rewardInput());
+    ensure(r && r.length === this.size, () => `reward function returned ${r?.length} rewards for ${this.size} transitions`);
+    for (let i = 0; i < r.length; i++) ensure(Number.isFinite(r[i]), () => `reward function returned a non-finite reward (${r[i]}) at index ${i}`);
+    if (r !== this.rewards) this.rewards.set(r);
+  }
+
+  /** GAE(λ) from `rewards`, `values`, the flags and bootstraps, into `advantages` and `returns`. */
+  computeAdvantages(gamma: number, lambda: number): void {
+    computeGae(
+      {
+        nSteps: this.nSteps,
+        nEnvs: this.nEnvs,
+        rewards: this.rewards,
+        values: this.values,
+        terminated: this.terminated,
+        truncated: this.truncated,
+        bootstrapValues: this.bootstrapValues,
+        lastValues: this.lastValues,
+        gamma,
+        lambda,
+      },
+      this.advantages,
+      this.returns,
+    );
+  }
+}
+
+/** Episode statistics gathered while collecting. */
+export interface EpisodeStats {
+  returns: number[];
+  lengths: number[];
+}
+
+/**
+ * Carries the environments' current observation between rollouts and fills `RolloutBatch`es.
+ * The policy's `obsNorm` (if any) is read, never updated, here.
+ */
+export class RolloutCollector {
+  readonly env: VecEnvLike;
+  /** Current observations s_t, [N*obsDim] (our own copy). */
+  readonly obs: Float32Array;
+  private readonly act: ActResult;
+
+  constructor(env: VecEnvLike, seed: number) {
+    this.env = env;
+    this.obs = Float32Array.from(env.reset(seed));
+    this.act = { actions: new Int32Array(env.numEnvs), logProb: new Float32Array(env.numEnvs) };
+  }
+
+  /** Re-seeds and resets every environment (after restoring a checkpoint). */
+  reset(seed: number): void {
+    this.obs.set(this.env.reset(seed));
+  }
+
+  /**
+   * Collects `batch.nSteps` vector steps with `policy` (sampled with `rng`) and `value`.
+   * Fills obs, nextObs, actions, envRewards, flags, logProb, values, bootstrapValues, lastValues.
+   */
+  collect(policy: CategoricalPolicy, value: ValueNet, batch: RolloutBatch, rng: Rng): EpisodeStats {
+    const { numEnvs: N, obsDim: D } = this.env;
+    ensure(batch.nEnvs === N && batch.obsDim === D, "RolloutCollector: batch shape does not match the environments");
+    const nA = policy.nActions;
+    const stats: EpisodeStats = { returns: [], lengths: [] };
+    const truncIdx: number[] = [];
+    for (let t = 0; t < batch.nSteps; t++) {
+      const row = t * N;
+      batch.obs.set(this.obs, row * D);
+      // one network call and one download: [logits | V] per env
+      const out = tf.tidy(() => {
+        const x = tf.tensor2d(this.obs, [N, D]);
+        return tf.concat([policy.logits(x), value.predict(x).reshape([N, 1])], 1);
+      });
+      const lv = out.dataSync();
+      out.dispose();
+      sampleCategorical(lv, N, nA, rng, false, nA + 1, 0, this.act);
+      for (let e = 0; e < N; e++) {
+        batch.actions[row + e] = this.act.actions[e];
+        batch.logProb[row + e] = this.act.logProb[e];
+        batch.values[row + e] = lv[e * (nA + 1) + nA];
+      }
+      const r = this.env.step(this.act.actions);
+      truncIdx.length = 0;
+      batch.nextObs.set(r.obs, row * D);
+      for (let e = 0; e < N; e++) {
+        const i = row + e;
+        batch.envRewards[i] = r.rewards[e];
+        batch.terminated[i] = r.terminated[e] ? 1 : 0;
+        batch.truncated[i] = r.truncated[e] ? 1 : 0;
+        batch.bootstrapValues[i] = 0;
+        if (r.terminated[e] || r.truncated[e]) {
+          // critical: the obs row already holds the NEXT episode's first obs; s_{t+1} is finalObs.
+          batch.nextObs.set(r.finalObs.subarray(e * D, (e + 1) * D), i * D);
+          stats.returns.push(r.episodeReturn[e]);
+          stats.lengths.push(r.episodeLength[e]);
+          if (!r.terminated[e]) truncIdx.push(e);
+        }
+      }
+      if (truncIdx.length > 0) {
+        // time-limit cut-off: bootstrap from V(finalObs), never from the reset observation
+        const fo = new Float32Array(truncIdx.length * D);
+        truncIdx.forEach((e, k) => fo.set(r.finalObs.subarray(e * D, (e + 1) * D), k * D));
+        const v = value.predictArray(fo);
+        truncIdx.forEach((e, k) => (batch.bootstrapValues[row + e] = v[k]));
+      }
+      this.obs.set(r.obs);
+    }
+    batch.lastValues.set(value.predictArray(this.obs));
+    return stats;
+  }
+}
