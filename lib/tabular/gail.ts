@@ -1,0 +1,113 @@
+/**
+ * GAIL on a finite MDP with exact quantities: exact occupancy measures instead of rollouts, exact
+ * discriminator gradients instead of minibatches, and the exact policy gradient of the softmax
+ * policy under the discriminator's reward. What is left is the algorithm itself (paper, Alg. 1):
+ *
+ *   for i = 0, 1, …:
+ *     discriminator: a few ascent steps on Σ ρ_E log D_E + Σ ρ_π log(1 − D_E)   (D_E = σ(u), expert is high)
+ *     policy:        one (natural) gradient step on E_π[r] + λ H(π) with r = reward(u), held fixed
+ *
+ * With r = −log(1 − D_E) (the paper's cost c = log D, D = 1 − D_E) and an optimal discriminator,
+ * the policy step is a gradient step on ψ_GA*(ρ_π − ρ_E) − λH(π) (Danskin's theorem).
+ * Derivations: notebooks/05_tabular_gail.ipynb.
+ */
+import { ensure, checkNumber, checkPositiveInt, describe } from "../core";
+import { TabularMDP, Policy, checkMDP, checkGamma, checkTable, sizes, zeros2 } from "./mdp";
+import { occupancyUnchecked } from "./evaluate";
+import { softmaxPolicy, policyGradientUnchecked } from "./soft";
+import { RewardForm, REWARD_FORMS, rewardFromLogit, sigmoid, jsDivergence, l1Distance, discriminatorObjective, optimalDiscriminator } from "./divergence";
+
+/** Options of `tabularGail`. */
+export interface TabularGailOptions {
+  /** The MDP (its reward is never used). */
+  mdp: TabularMDP;
+  /** Discount γ. */
+  gamma: number;
+  /** ρ_E, the expert's occupancy measure. */
+  rhoE: number[][];
+  /** Outer iterations (default 300). */
+  iterations?: number;
+  /** Discriminator ascent steps per iteration (default 5); ignored when `optimalDiscriminator`. */
+  discSteps?: number;
+  /** Discriminator step size; each pair's step is scaled by 1/(ρ_E + ρ_π) so any value in (0, 4] is stable (default 1). */
+  discLr?: number;
+  /** Use D* = ρ_E/(ρ_E + ρ_π) every iteration instead of ascent steps (default false). */
+  optimalDiscriminator?: boolean;
+  /** Policy step size (natural gradient; default 0.5). */
+  policyLr?: number;
+  /** λ, weight of the causal entropy H(π) (default 0). */
+  entropyWeight?: number;
+  /** Reward form from the discriminator's logit (default "negLog1mD", the paper's −log D). */
+  reward?: RewardForm;
+}
+
+/** Result of `tabularGail`. */
+export interface TabularGailResult {
+  /** Final policy logits θ. */
+  logits: number[][];
+  /** Final policy softmax(θ). */
+  pi: Policy;
+  /** ρ_π of the final policy. */
+  rho: number[][];
+  /** Final expert-is-high discriminator logits u. */
+  discLogits: number[][];
+  /** Per iteration (before its updates): JS(ρ_π‖ρ_E) of the normalised measures, in nats. */
+  js: number[];
+  /** Per iteration: Σ|ρ_π − ρ_E|. */
+  l1: number[];
+  /** Per iteration, after the discriminator steps: Σ ρ_E log D_E + Σ ρ_π log(1 − D_E). */
+  discObjective: number[];
+}
+
+/** Runs tabular GAIL (see the file comment). Deterministic: starts from the uniform policy and D = ½. */
+export function tabularGail(opts: TabularGailOptions): TabularGailResult {
+  const { mdp, gamma, rhoE } = opts;
+  checkMDP(mdp);
+  checkGamma(gamma);
+  const { nS, nA } = sizes(mdp);
+  checkTable(rhoE, nS, nA, "expert occupancy rhoE");
+  const iterations = opts.iterations ?? 300;
+  checkPositiveInt(iterations, "iterations");
+  const discSteps = opts.discSteps ?? 5;
+  checkPositiveInt(discSteps, "discSteps");
+  const discLr = opts.discLr ?? 1;
+  checkNumber(discLr, "discLr", 1e-15, 4);
+  const policyLr = opts.policyLr ?? 0.5;
+  checkNumber(policyLr, "policyLr", 1e-15);
+  const lam = opts.entropyWeight ?? 0;
+  checkNumber(lam, "entropyWeight", 0);
+  const form = opts.reward ?? "negLog1mD";
+  ensure(REWARD_FORMS.includes(form), () => `reward must be one of ${REWARD_FORMS.join(", ")}, got ${describe(form)}`);
+
+  const theta = zeros2(nS, nA);
+  let u = zeros2(nS, nA);
+  const js: number[] = [], l1: number[] = [], discObjective: number[] = [];
+  for (let it = 0; it < iterations; it++) {
+    const pi = softmaxPolicy(theta);
+    const rho = occupancyUnchecked(mdp, pi, gamma);
+    js.push(jsDivergence(rho, rhoE));
+    l1.push(l1Distance(rho, rhoE));
+    if (opts.optimalDiscriminator) {
+      // Logit of D* = ρ_E/(ρ_E + ρ_π); finite because softmax policies give ρ_π > 0 on reachable states.
+      u = optimalDiscriminator(rhoE, rho).map((row) => row.map((d) => Math.log(d) - Math.log1p(-d)));
+    } else {
+      for (let k = 0; k < discSteps; k++)
+        for (let s = 0; s < nS; s++)
+          for (let a = 0; a < nA; a++) {
+            const m = rhoE[s][a] + rho[s][a];
+            if (m > 0) u[s][a] += discLr * (rhoE[s][a] / m - sigmoid(u[s][a]));
+          }
+    }
+    discObjective.push(discriminatorObjective(u, rhoE, rho));
+    // critical: the reward is a constant for the policy step (no gradient flows into the discriminator).
+    const cost = u.map((row) => row.map((x) => (Number.isFinite(x) ? -rewardFromLogit(form, x) : 0)));
+    const g = policyGradientUnchecked(mdp, theta, gamma, cost, lam);
+    for (let s = 0; s < nS; s++) {
+      const scale = 1 / Math.max(g.d[s], 1e-12);
+      for (let a = 0; a < nA; a++) theta[s][a] -= policyLr * scale * g.grad[s][a];
+    }
+  }
+  const pi = softmaxPolicy(theta);
+  const rho = occupancyUnchecked(mdp, pi, gamma);
+  return { logits: theta, pi, rho, discLogits: u, js, l1, discObjective };
+}

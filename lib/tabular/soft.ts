@@ -1,0 +1,270 @@
+/**
+ * Maximum-causal-entropy RL on finite MDPs: soft value iteration, the discounted causal entropy,
+ * and exact gradients of occupancy-measure objectives for softmax policies.
+ *
+ * Paper symbols (Ho & Ermon 2016, §2–3): RL(c) = argmin_π −H(π) + E_π[c], with
+ * H(π) = E_π[−log π(a|s)] the γ-discounted causal entropy. Derivations:
+ * notebooks/03_maxent_irl.ipynb.
+ */
+import { GanrlError, ensure, checkPositiveInt, checkNumber } from "../core";
+import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, checkTable, sizes, zeros2 } from "./mdp";
+import { evaluateUnchecked, occupancyUnchecked, stateOccupancyUnchecked } from "./evaluate";
+
+/** log Σ_i exp(x_i), computed stably. */
+export function logSumExp(x: readonly number[]): number {
+  const m = Math.max(...x);
+  if (m === -Infinity) return -Infinity;
+  let s = 0;
+  for (const v of x) s += Math.exp(v - m);
+  return m + Math.log(s);
+}
+
+/** Row-wise softmax of logits θ[s][a]: π(a|s) = exp θ(s,a) / Σ_b exp θ(s,b). */
+export function softmaxPolicy(logits: number[][]): Policy {
+  return logits.map((row) => {
+    const z = logSumExp(row);
+    return row.map((v) => Math.exp(v - z));
+  });
+}
+
+/** Options of `softValueIteration`. */
+export interface SoftVIOptions {
+  /** Temperature λ of the entropy bonus (default 1, the paper's −H(π) weight). */
+  temperature?: number;
+  /** Stop when max |V_{k+1} − V_k| falls below this (default 1e-12). */
+  tol?: number;
+  /** Iteration cap (default 100000). */
+  maxIters?: number;
+}
+
+/** Result of `softValueIteration`. */
+export interface SoftVIResult {
+  /** Soft Q(s,a) = r(s,a) + γ Σ_s' P(s'|s,a) V(s'). */
+  Q: number[][];
+  /** Soft V(s) = λ log Σ_a exp(Q(s,a)/λ). */
+  V: number[];
+  /** The soft-optimal policy π(a|s) = exp((Q(s,a) − V(s))/λ). */
+  pi: Policy;
+  /** Σ_s p0(s) V(s) = max_π E_π[r] + λ H(π). */
+  J: number;
+  /** Iterations used. */
+  iters: number;
+}
+
+/**
+ * Soft (maximum-causal-entropy) value iteration for reward r (pass r = −c for a cost c):
+ * Q(s,a) = r(s,a) + γ Σ_s' P(s'|s,a) V(s'),  V(s) = λ log Σ_a exp(Q(s,a)/λ),  π = exp((Q − V)/λ).
+ * The fixed point maximises E_π[r] + λ H(π), so with λ = 1 and r = −c the policy is RL(c) of the
+ * paper and −J = min_π −H(π) + E_π[c]. A γ-contraction: converges geometrically.
+ */
+export function softValueIteration(mdp: TabularMDP, gamma: number, reward?: number[][], opts: SoftVIOptions = {}): SoftVIResult {
+  checkMDP(mdp);
+  checkGamma(gamma);
+  const { nS, nA } = sizes(mdp);
+  const r = reward ?? mdp.r;
+  if (reward) checkTable(reward, nS, nA, "reward table");
+  const lam = opts.temperature ?? 1;
+  checkNumber(lam, "softValueIteration temperature", 1e-12);
+  const tol = opts.tol ?? 1e-12;
+  const maxIters = opts.maxIters ?? 100000;
+  return softVIUnchecked(mdp, gamma, r, lam, tol, maxIters);
+}
+
+/** `softValueIteration` without input checks. */
+export function softVIUnchecked(mdp: TabularMDP, gamma: number, r: number[][], lam: number, tol = 1e-12, maxIters = 100000): SoftVIResult {
+  const { nS, nA } = sizes(mdp);
+  let V = new Array<number>(nS).fill(0);
+  const Q = zeros2(nS, nA);
+  let iters = 0;
+  for (; iters < maxIters; iters++) {
+    for (let s = 0; s < nS; s++)
+      for (let a = 0; a < nA; a++) {
+        let ev = 0;
+        const row = mdp.P[s][a];
+        for (let t = 0; t < nS; t++) ev += row[t] * V[t];
+        Q[s][a] = r[s][a] + gamma * ev;
+      }
+    const Vn = Q.map((row) => lam * logSumExp(row.map((q) => q / lam)));
+    let diff = 0;
+    for (let s = 0; s < nS; s++) diff = Math.max(diff, Math.abs(Vn[s] - V[s]));
+    V = Vn;
+    if (diff < tol) {
+      iters++;
+      break;
+    }
+  }
+  // One more backup so Q matches the returned V exactly.
+  for (let s = 0; s < nS; s++)
+    for (let a = 0; a < nA; a++) {
+      let ev = 0;
+      for (let t = 0; t < nS; t++) ev += mdp.P[s][a][t] * V[t];
+      Q[s][a] = r[s][a] + gamma * ev;
+    }
+  // Re-normalise against the final Q so every row of π sums to 1 to rounding error.
+  V = Q.map((row) => lam * logSumExp(row.map((q) => q / lam)));
+  const pi = Q.map((row, s) => row.map((q) => Math.exp((q - V[s]) / lam)));
+  const J = mdp.p0.reduce((acc, p, s) => acc + p * V[s], 0);
+  return { Q, V, pi, J, iters };
+}
+
+/**
+ * Discounted causal entropy H(π) = E_π[−log π(a|s)] = Σ_{s,a} ρ_π(s,a) (−log π(a|s)), in nats.
+ * (Terms with π(a|s) = 0 contribute 0.)
+ */
+export function causalEntropy(mdp: TabularMDP, pi: Policy, gamma: number): number {
+  checkMDP(mdp);
+  const { nS, nA } = sizes(mdp);
+  checkPolicy(pi, nS, nA);
+  checkGamma(gamma);
+  const rho = occupancyUnchecked(mdp, pi, gamma);
+  return entropyFromOccupancy(rho, pi);
+}
+
+/** Σ ρ(s,a)(−log π(a|s)) for a given ρ and π (0·log 0 = 0). */
+export function entropyFromOccupancy(rho: number[][], pi: Policy): number {
+  let h = 0;
+  for (let s = 0; s < rho.length; s++)
+    for (let a = 0; a < rho[s].length; a++) if (pi[s][a] > 0) h -= rho[s][a] * Math.log(pi[s][a]);
+  return h;
+}
+
+/** Result of `softmaxPolicyGradient`. */
+export interface PolicyGradient {
+  /** L(θ) = Σ_{s,a} ρ_π(s,a) (c(s,a) + λ log π(a|s)) = E_π[c] − λ H(π). */
+  value: number;
+  /** ∂L/∂θ(s,a), shape [|S|, |A|]. */
+  grad: number[][];
+  /** π = softmax(θ). */
+  pi: Policy;
+  /** ρ_π. */
+  rho: number[][];
+  /** d_π(s) = Σ_a ρ_π(s,a). */
+  d: number[];
+}
+
+/**
+ * Exact gradient of L(θ) = E_π[c] − λ H(π) for the softmax policy π = softmax(θ), cost c held fixed.
+ * Policy-gradient theorem: ∂L/∂θ(s,b) = d_π(s) π(b|s) (Q̂(s,b) − Σ_a π(a|s) Q̂(s,a)), where Q̂ is
+ * the action value of the per-step cost ĉ(s,a) = c(s,a) + λ log π(a|s).
+ * For an objective f(ρ_π), the chain rule gives ∂f/∂θ = this gradient with c = ∇f(ρ_π).
+ */
+export function softmaxPolicyGradient(mdp: TabularMDP, logits: number[][], gamma: number, cost: number[][], entropyWeight = 0): PolicyGradient {
+  checkMDP(mdp);
+  checkGamma(gamma);
+  const { nS, nA } = sizes(mdp);
+  checkTable(logits, nS, nA, "policy logits");
+  checkTable(cost, nS, nA, "cost table");
+  checkNumber(entropyWeight, "entropyWeight", 0);
+  return policyGradientUnchecked(mdp, logits, gamma, cost, entropyWeight);
+}
+
+/** `softmaxPolicyGradient` without input checks. */
+export function policyGradientUnchecked(mdp: TabularMDP, logits: number[][], gamma: number, cost: number[][], lam: number): PolicyGradient {
+  const pi = softmaxPolicy(logits);
+  const chat = cost.map((row, s) => row.map((c, a) => c + (lam > 0 ? lam * Math.log(pi[s][a]) : 0)));
+  const { Q, J } = evaluateUnchecked(mdp, pi, gamma, chat);
+  const d = stateOccupancyUnchecked(mdp, pi, gamma);
+  const grad = Q.map((row, s) => {
+    const mean = row.reduce((u, q, a) => u + pi[s][a] * q, 0);
+    return row.map((q, a) => d[s] * pi[s][a] * (q - mean));
+  });
+  const rho = pi.map((row, s) => row.map((p) => p * d[s]));
+  return { value: J, grad, pi, rho, d };
+}
+
+/** A convex function of the occupancy measure, f(ρ), with its gradient ∇f(ρ) (shape [|S|, |A|]). */
+export type OccupancyObjective = (rho: number[][]) => { value: number; grad: number[][] };
+
+/** Options of `minimisePolicyObjective`. */
+export interface MinimisePolicyOptions {
+  /** The MDP. */
+  mdp: TabularMDP;
+  /** Discount γ. */
+  gamma: number;
+  /** f in min_π −λH(π) + f(ρ_π). */
+  objective: OccupancyObjective;
+  /** λ, the weight of −H(π) (default 1). */
+  entropyWeight?: number;
+  /** Step size (default 0.5). With `natural`, 1/λ is soft policy iteration for a linear f. */
+  lr?: number;
+  /** Divide each state's gradient by d_π(s) (the natural gradient of a softmax policy). Default true. */
+  natural?: boolean;
+  /** Iteration cap (default 5000). */
+  iters?: number;
+  /** Stop when max |step| < tol (default 1e-12). */
+  tol?: number;
+  /** Initial logits (default zeros: the uniform policy). */
+  init?: number[][];
+}
+
+/** Result of `minimisePolicyObjective`. */
+export interface MinimisePolicyResult {
+  /** Final logits θ. */
+  logits: number[][];
+  /** π = softmax(θ). */
+  pi: Policy;
+  /** ρ_π. */
+  rho: number[][];
+  /** −λH(π) + f(ρ_π) at the end. */
+  value: number;
+  /** Objective per iteration. */
+  history: number[];
+  /** Iterations used. */
+  iters: number;
+}
+
+/**
+ * Minimises −λH(π) + f(ρ_π) over softmax policies by exact (natural) gradient descent. Each step
+ * takes c = ∇f(ρ_π) as the cost of the moment and follows the policy gradient of E_π[c] − λH(π)
+ * (`softmaxPolicyGradient`), which is the exact gradient of the whole objective by the chain rule.
+ * The right-hand side of Proposition 3.2, RL∘IRL_ψ(π_E) = argmin_π −H(π) + ψ*(ρ_π − ρ_E),
+ * is this with f = ψ*(· − ρ_E).
+ */
+export function minimisePolicyObjective(opts: MinimisePolicyOptions): MinimisePolicyResult {
+  const { mdp, gamma, objective } = opts;
+  checkMDP(mdp);
+  checkGamma(gamma);
+  ensure(typeof objective === "function", "minimisePolicyObjective needs objective: (rho) => { value, grad }");
+  const { nS, nA } = sizes(mdp);
+  const lam = opts.entropyWeight ?? 1;
+  checkNumber(lam, "entropyWeight", 0);
+  const lr = opts.lr ?? 0.5;
+  checkNumber(lr, "lr", 1e-15);
+  const iters = opts.iters ?? 5000;
+  checkPositiveInt(iters, "iters");
+  const tol = opts.tol ?? 1e-12;
+  const natural = opts.natural ?? true;
+  const logits = opts.init ? opts.init.map((r) => r.slice()) : zeros2(nS, nA);
+  checkTable(logits, nS, nA, "initial logits");
+  const history: number[] = [];
+  let it = 0;
+  let last: PolicyGradient | null = null;
+  let lastValue = NaN;
+  for (; it < iters; it++) {
+    const pi = softmaxPolicy(logits);
+    const rho = occupancyUnchecked(mdp, pi, gamma);
+    const f = objective(rho);
+    checkTable(f.grad, nS, nA, "objective gradient");
+    last = policyGradientUnchecked(mdp, logits, gamma, f.grad, lam);
+    lastValue = f.value - lam * entropyFromOccupancy(rho, pi);
+    if (!Number.isFinite(lastValue)) throw new GanrlError(`minimisePolicyObjective diverged at iteration ${it} (objective ${lastValue}); lower lr`);
+    history.push(lastValue);
+    let maxStep = 0;
+    for (let s = 0; s < nS; s++) {
+      const scale = natural ? 1 / Math.max(last.d[s], 1e-12) : 1;
+      for (let a = 0; a < nA; a++) {
+        const step = lr * scale * last.grad[s][a];
+        logits[s][a] -= step;
+        maxStep = Math.max(maxStep, Math.abs(step));
+      }
+    }
+    if (maxStep < tol) {
+      it++;
+      break;
+    }
+  }
+  const pi = softmaxPolicy(logits);
+  const rho = occupancyUnchecked(mdp, pi, gamma);
+  const value = objective(rho).value - lam * entropyFromOccupancy(rho, pi);
+  return { logits, pi, rho, value, history, iters: it };
+}
