@@ -1,0 +1,2 @@
+/** Experiment orchestration: parallel, sharded, resumable sweeps and result tables. */
+export * from "./sweep";
