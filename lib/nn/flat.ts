@@ -34,3 +34,16 @@ export function setFlat(vars: readonly tf.Variable[], flat: Float32Array): void 
     }
   });
 }
+
+/**
+ * Like `tf.tidy` for functions that return plain JS values (numbers, typed arrays): every
+ * tensor created inside is disposed when `fn` returns or throws.
+ */
+export function tidyJs<T>(fn: () => T): T {
+  tf.engine().startScope();
+  try {
+    return fn();
+  } finally {
+    tf.engine().endScope();
+  }
+}

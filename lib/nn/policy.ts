@@ -164,8 +164,7 @@ export class CategoricalPolicy implements Policy {
   act(obs: Float32Array, opts: ActOptions = {}): ActResult {
     const batch = obs.length / this.obsDim;
     ensure(Number.isInteger(batch) && batch > 0, `act: obs length ${obs.length} is not a multiple of obsDim ${this.obsDim}`);
-    const logits = tf.tidy(() => this.logits(tf.tensor2d(obs, [batch, this.obsDim]))).dataSync();
-    // dataSync returns the tensor's buffer; the tensor is disposed right after (logits was copied out).
+    const logits = download(tf.tidy(() => this.logits(tf.tensor2d(obs, [batch, this.obsDim]))));
     return sampleCategorical(logits, batch, this.nActions, opts.rng ?? this.rng, opts.deterministic === true);
   }
 
@@ -246,7 +245,7 @@ export class ValueNet {
   /** V(s) for plain observations [batch*obsDim], one download. */
   predictArray(obs: Float32Array): Float32Array {
     const batch = obs.length / this.obsDim;
-    return tf.tidy(() => this.predict(tf.tensor2d(obs, [batch, this.obsDim]))).dataSync() as Float32Array;
+    return download(tf.tidy(() => this.predict(tf.tensor2d(obs, [batch, this.obsDim])))) as Float32Array;
   }
 
   save(meta?: Record<string, unknown>): NetJson {
@@ -260,6 +259,15 @@ export class ValueNet {
 
   dispose(): void {
     this.net.dispose();
+  }
+}
+
+/** Reads a tensor's values (one synchronous download) and disposes it. */
+export function download(t: tf.Tensor): Float32Array | Int32Array | Uint8Array {
+  try {
+    return t.dataSync();
+  } finally {
+    t.dispose();
   }
 }
 

@@ -142,6 +142,32 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     return { step: this.step, iteration: this.iteration, metrics, stoppedBy: "budget" };
   }
 
+  /**
+   * Fits the value function: `iters` Adam steps of ½(V(s) − R)² on random minibatches of `mbSize`
+   * drawn from `obs` [B, obsDim] and targets `ret` [B]. Returns the mean loss.
+   */
+  protected fitValue(obs: tf.Tensor2D, ret: tf.Tensor1D, optimizer: tf.Optimizer, iters: number, mbSize: number): number {
+    const B = obs.shape[0];
+    const mb = Math.min(mbSize, B);
+    const losses: tf.Tensor[] = [];
+    for (let it = 0; it < iters; it++) {
+      const idx = mb === B ? null : this.rng.permutation(B).subarray(0, mb);
+      losses.push(
+        tf.tidy(() => {
+          const i = idx ? tf.tensor1d(idx, "int32") : null;
+          const x = i ? (tf.gather(obs, i) as tf.Tensor2D) : obs;
+          const y = i ? (tf.gather(ret, i) as tf.Tensor1D) : ret;
+          const { value, grads } = tf.variableGrads(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(this.value.predict(x), y)))) as tf.Scalar, this.value.trainableVariables);
+          optimizer.applyGradients(grads);
+          return value;
+        }),
+      );
+    }
+    const mean = tf.tidy(() => tf.mean(tf.stack(losses)).dataSync()[0]);
+    tf.dispose(losses);
+    return mean;
+  }
+
   /** The resumable state (see `TrainerCheckpoint`). */
   async checkpoint(): Promise<TrainerCheckpoint> {
     const optimizers: TrainerCheckpoint["optimizers"] = {};

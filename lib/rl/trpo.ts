@@ -1,0 +1,180 @@
+/**
+ * Trust Region Policy Optimisation (Schulman et al. 2015), as in Spinning Up's `trpo.py`:
+ *
+ *   maximise  L(θ) = E[ π_θ(a|s)/π_old(a|s) · Â ]   subject to   KL̄(π_old ‖ π_θ) ≤ δ
+ *
+ * Natural-gradient step: solve F x = g by conjugate gradient, where g = ∇L(θ_old) and F is the
+ * Fisher matrix of the categorical policy. F·v is computed analytically (Gauss–Newton form,
+ * exact for the KL's Hessian at θ_old): F v = (1/B) Σ_i J_iᵀ (diag(p_i) − p_i p_iᵀ) J_i v, where
+ * J_i = ∂logits_i/∂θ; J v by forward mode (`Mlp.jvp`), Jᵀ u by one backward pass. Damping adds
+ * β v. The full step s = √(2δ / xᵀFx) · x has ½ sᵀFs = δ; a backtracking line search on
+ * θ_old + cᵏ s accepts the first step with measured KL̄ ≤ δ AND L(θ) > L(θ_old); otherwise the
+ * policy is left unchanged. The value function is fitted separately with Adam.
+ */
+import { tf, checkPositiveInt, checkNumber } from "../core";
+import { flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs } from "../nn";
+import { RolloutBatch } from "./rollout";
+import { Metrics } from "./types";
+import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
+
+export interface TRPOOptions extends OnPolicyOptions {
+  /** δ, the KL̄(π_old ‖ π_θ) trust-region radius. */
+  maxKl: number;
+  /** β, damping added to the Fisher matrix (F + βI). */
+  damping: number;
+  /** Conjugate-gradient iterations. */
+  cgIters: number;
+  /** c, backtracking coefficient of the line search. */
+  backtrackCoef: number;
+  /** Maximum line-search steps. */
+  backtrackIters: number;
+  /** α_V, value-function Adam learning rate. */
+  vfLr: number;
+  /** Adam steps on the value function per batch. */
+  vfIters: number;
+  /** Minibatch size of the value steps. */
+  vfBatchSize: number;
+  /** Normalise advantages over the batch. */
+  normAdv: boolean;
+}
+
+export const TRPO_DEFAULTS: Readonly<TRPOOptions> = Object.freeze({
+  ...ON_POLICY_DEFAULTS,
+  nSteps: 256,
+  gaeLambda: 0.97,
+  maxKl: 0.01,
+  damping: 0.1,
+  cgIters: 10,
+  backtrackCoef: 0.8,
+  backtrackIters: 10,
+  vfLr: 1e-3,
+  vfIters: 40,
+  vfBatchSize: 256,
+  normAdv: true,
+});
+
+/** Solves A x = b by conjugate gradient with `iters` steps (A symmetric positive definite, given as a product). */
+export function conjugateGradient(Avp: (v: Float64Array) => Float64Array, b: Float64Array, iters: number, tol = 1e-10): Float64Array {
+  const n = b.length;
+  const x = new Float64Array(n);
+  const r = Float64Array.from(b);
+  const p = Float64Array.from(b);
+  let rr = dot(r, r);
+  for (let k = 0; k < iters && rr > tol; k++) {
+    const Ap = Avp(p);
+    const alpha = rr / (dot(p, Ap) + 1e-12);
+    for (let i = 0; i < n; i++) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * Ap[i];
+    }
+    const rrNew = dot(r, r);
+    const beta = rrNew / rr;
+    for (let i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
+    rr = rrNew;
+  }
+  return x;
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+export class TRPO extends OnPolicyTrainer<TRPOOptions> {
+  readonly algo = "trpo";
+  readonly vfOptimizer: tf.Optimizer;
+
+  constructor(opts: Partial<TRPOOptions> = {}) {
+    const o = resolveOptions(TRPO_DEFAULTS, opts, "TRPO");
+    checkNumber(o.maxKl, "maxKl", 0);
+    checkNumber(o.damping, "damping", 0);
+    checkPositiveInt(o.cgIters, "cgIters");
+    checkNumber(o.backtrackCoef, "backtrackCoef", 0, 1);
+    checkPositiveInt(o.backtrackIters, "backtrackIters");
+    super(o);
+    this.vfOptimizer = tf.train.adam(o.vfLr);
+  }
+
+  protected override optimizers(): Record<string, tf.Optimizer> {
+    return { vf: this.vfOptimizer };
+  }
+
+  protected override update(batch: RolloutBatch): Metrics {
+    const o = this.opts;
+    const B = batch.size;
+    const net = this.policy.net;
+    const vars = net.params;
+    const shapes = vars.map((v) => v.shape.slice());
+    const obs = tf.tensor2d(batch.obs, [B, batch.obsDim]);
+    const ret = tf.tensor1d(batch.returns);
+    const c = tf.tidy(() => {
+      const x = this.policy.prepare(obs);
+      const oldLogits = net.apply(x);
+      let adv: tf.Tensor1D = tf.tensor1d(batch.advantages);
+      if (o.normAdv) {
+        const { mean, variance } = tf.moments(adv);
+        adv = tf.div(tf.sub(adv, mean), tf.add(tf.sqrt(variance), 1e-8));
+      }
+      return { x, oldLogits, pOld: tf.softmax(oldLogits), adv, oneHot: tf.oneHot(tf.tensor1d(batch.actions, "int32"), this.policy.nActions), oldLogProb: tf.tensor1d(batch.logProb) };
+    });
+    const surrogate = (logits: tf.Tensor2D): tf.Scalar => {
+      const lp = tf.sum(tf.mul(tf.logSoftmax(logits), c.oneHot), 1);
+      return tf.mean(tf.mul(tf.exp(tf.sub(lp, c.oldLogProb)), c.adv)) as tf.Scalar;
+    };
+    // g = ∇L(θ_old)
+    const { g, surrOld, entropy } = tidyJs(() => {
+      const { value, grads } = tf.variableGrads(() => surrogate(net.apply(c.x)), vars);
+      const ent = tf.mean(tf.neg(tf.sum(tf.mul(c.pOld, tf.logSoftmax(c.oldLogits)), 1)));
+      const flat = tf.concat([flatten(vars.map((v) => grads[v.name])), value.reshape([1]), ent.reshape([1])]).dataSync();
+      const n = flat.length - 2;
+      return { g: Float64Array.from(flat.subarray(0, n)), surrOld: flat[n], entropy: flat[n + 1] };
+    });
+    // F v + β v, analytically (see the module comment)
+    const fvp = (v: Float64Array): Float64Array =>
+      tidyJs(() => {
+        const vt = tf.tensor1d(Float32Array.from(v));
+        const { dOut } = net.jvp(c.x, unflatten(vt, shapes));
+        const pdz = tf.mul(c.pOld, dOut);
+        const mu = tf.sub(pdz, tf.mul(c.pOld, tf.sum(pdz, 1, true)));
+        const { grads } = tf.variableGrads(() => tf.div(tf.sum(tf.mul(net.apply(c.x), mu)), B) as tf.Scalar, vars);
+        const out = Float64Array.from(tf.add(flatten(vars.map((w) => grads[w.name])), tf.mul(o.damping, vt)).dataSync());
+        return out;
+      });
+    const xDir = conjugateGradient(fvp, g, o.cgIters);
+    const sFs = dot(xDir, fvp(xDir));
+    const scale = Math.sqrt((2 * o.maxKl) / Math.max(sFs, 1e-12));
+    const theta0 = getFlat(vars);
+    const trial = new Float32Array(theta0.length);
+    let accepted = false;
+    let kl = 0;
+    let surrNew = surrOld;
+    let k = 0;
+    for (; k < o.backtrackIters; k++) {
+      const step = scale * Math.pow(o.backtrackCoef, k);
+      for (let i = 0; i < trial.length; i++) trial[i] = theta0[i] + step * xDir[i];
+      const res = tidyJs(() => {
+        const logits = net.apply(c.x, { params: unflatten(tf.tensor1d(trial), shapes) });
+        return tf.stack([surrogate(logits), tf.mean(categoricalKl(c.oldLogits, logits))]).dataSync();
+      });
+      if (res[1] <= o.maxKl && res[0] > surrOld) {
+        accepted = true;
+        kl = res[1];
+        surrNew = res[0];
+        break;
+      }
+    }
+    if (accepted) setFlat(vars, trial);
+    const vLoss = this.fitValue(obs, ret, this.vfOptimizer, o.vfIters, o.vfBatchSize);
+    tf.dispose([obs, ret, c.x, c.oldLogits, c.pOld, c.adv, c.oneHot, c.oldLogProb]);
+    return {
+      "losses/policy": -surrNew,
+      "losses/value": vLoss,
+      "losses/entropy": entropy,
+      "losses/approxKl": kl,
+      "trpo/accepted": accepted ? 1 : 0,
+      "trpo/backtracks": accepted ? k : o.backtrackIters,
+      "trpo/improvement": surrNew - surrOld,
+    };
+  }
+}
