@@ -3,10 +3,11 @@
  * numbers vary with the machine and its load, so compare figures taken close together.
  *
  *   npm run bench              every benchmark
- *   npm run bench -- envs      only the named ones (envs, rl)
+ *   npm run bench -- envs      only the named ones (envs, rl, ...)
  */
 import { initBackend, describeBackend } from "../lib/core";
 import { benchEnvs, formatEnvBench } from "./envs";
+import { benchRl, formatRlBench } from "./rl";
 
 interface Bench {
   name: string;
@@ -15,6 +16,7 @@ interface Bench {
 
 const BENCHES: Bench[] = [
   { name: "envs", run: async () => formatEnvBench(await benchEnvs()) },
+  { name: "rl", run: async () => formatRlBench(await benchRl()) },
 ];
 
 async function main(): Promise<void> {
