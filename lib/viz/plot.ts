@@ -145,8 +145,8 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
   const xScale: Record<string, unknown> = {};
   if (layout.xaxis?.type === "log") xScale.type = "log";
   if (layout.xaxis?.range && xType === "quantitative") xScale.domain = layout.xaxis.range;
-  const yScale: Record<string, unknown> = { zero: false };
-  if (layout.yaxis?.type === "log") yScale.type = "log";
+  // critical: `zero` is meaningless on a log scale (Vega warns), so set it only for linear axes.
+  const yScale: Record<string, unknown> = layout.yaxis?.type === "log" ? { type: "log" } : { zero: false };
   if (layout.yaxis?.range) yScale.domain = layout.yaxis.range;
   const x = { field: "x", type: xType, title: xTitle, scale: xScale, sort: null, axis: { labelAngle: 0, labelOverlap: "greedy" } };
   const y = { field: "y", type: "quantitative", title: yTitle, scale: yScale };
@@ -184,8 +184,10 @@ export async function staticSvg(traces: Trace[], layout: Layout = {}): Promise<s
   const vega = require("vega") as typeof import("vega");
   const vl = require("vega-lite") as typeof import("vega-lite");
   const { spec, unsupported } = toVegaLite(traces, layout);
-  const compiled = vl.compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  // Quiet loggers: compiler and renderer warnings would otherwise land in the notebook's output.
+  const quiet = vega.logger(vega.Error);
+  const compiled = vl.compile(spec as never, { logger: quiet as never }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", logLevel: vega.Error });
   let svg = await view.toSVG();
   view.finalize();
   if (unsupported.length) {
