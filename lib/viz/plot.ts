@@ -74,6 +74,8 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
   const yTitle = titleText(layout.yaxis?.title) ?? "";
   const names: string[] = [];
   const colors: string[] = [];
+  /** Series shown in the legend (plotly's `showlegend: false` hides a trace from it). */
+  const legendNames: string[] = [];
   const unsupported: string[] = [];
   const layers: Record<string, unknown>[] = [];
   const lineRows: Record<string, unknown>[] = [];
@@ -114,6 +116,7 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
     }
     const color = tr.line?.color ?? tr.marker?.color ?? COLORWAY[names.length % COLORWAY.length];
     names.push(name);
+    if (tr.showlegend !== false) legendNames.push(name);
     colors.push(typeof color === "string" ? color : COLORWAY[(names.length - 1) % COLORWAY.length]);
     const xs = tr.x ? toArray(tr.x) : toArray(tr.y).map((_, k) => k);
     const ys = toArray(tr.y);
@@ -133,13 +136,13 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
     }
   });
 
-  const showLegend = names.length > 1;
+  const showLegend = names.length > 1 && legendNames.length > 0;
   const color = {
     field: "series",
     type: "nominal",
     title: null,
     scale: { domain: names, range: colors },
-    legend: showLegend ? { orient: "right" } : null,
+    legend: showLegend ? { orient: "right", values: legendNames } : null,
   };
   const xType = xIsText || barRows.length > 0 ? "ordinal" : "quantitative";
   const xScale: Record<string, unknown> = {};
