@@ -1,0 +1,141 @@
+/**
+ * `npx ganrl <command>`: the command-line front end (commander). `bin/ganrl.cjs` registers tsx
+ * and loads this file.
+ *
+ *   ganrl train-expert --algo ppo --env CartPole-v1 --seed 0
+ *   ganrl eval --policy data/experts/CartPole-v1.json --env CartPole-v1 --episodes 100 --json
+ *   ganrl demos --env CartPole-v1 --policy data/experts/CartPole-v1.json --n 10 --seed 1000
+ *   ganrl demos-info data/demos/CartPole-v1/traj-10.json
+ *
+ * Exit codes: 0 success; 2 bad input (unknown env id, missing or malformed file, bad number,
+ * policy/environment mismatch), with one line `ganrl: error: <what is wrong>; <the fix>` on
+ * stderr and nothing half-written; 1 an unexpected failure (a bug: the stack is printed);
+ * 130 interrupted training (a checkpoint is written first).
+ */
+import { Command, CommanderError, Option } from "commander";
+import { GanrlError } from "../lib/core";
+import { ENV_IDS } from "../lib/envs";
+import { ALGOS } from "./commands/algos";
+import { EXIT_USAGE, parseEnvId, parsePositiveInt, parseSeed, required } from "./commands/common";
+import { trainExpert } from "./commands/train-expert";
+import { evalCommand } from "./commands/eval";
+import { demosCommand, demosInfoCommand } from "./commands/demos";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const ENV_HELP = `environment id: ${ENV_IDS.join(", ")}`;
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("ganrl")
+    .description("GANs in reinforcement learning: train experts, evaluate policies, sample demonstrations (CartPole, Acrobot; TF.js)")
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(`ganrl: ${str.trim().replace(/\n+/g, " ")} (see --help)\n`) });
+
+  program
+    .command("train-expert")
+    .description(
+      "train an expert policy; writes <out> (the policy), <out>.meta.json (command, seed, options, wall time, evaluation, learning curve) and <out>.curve.csv",
+    )
+    .addOption(new Option("--algo <name>", "algorithm").choices([...ALGOS]).default("ppo"))
+    .requiredOption("--env <id>", ENV_HELP, parseEnvId)
+    .option("--seed <n>", "seed of everything (weights, sampling, environments)", parseSeed, 0)
+    .option("--steps <n>", "budget in environment steps (default per algorithm and env: ppo 1e5 CartPole / 1e6 Acrobot, trpo 5e5, reinforce 3e5 / 1e6)", parsePositiveInt)
+    .option("--out <file>", "policy file (default data/experts/<env>.json)")
+    .option("--checkpoint-every <n>", "write a checkpoint every n iterations (atomic)", parsePositiveInt, 10)
+    .option("--checkpoint <file>", "checkpoint file (default <out> with .ckpt.json)")
+    .option("--resume", "continue from the checkpoint (same --algo, --env, --seed; --steps may extend the budget)", false)
+    .option("--keep-checkpoint", "keep the checkpoint after training finishes (default: delete it)", false)
+    .option("--eval-episodes <n>", "episodes of the final evaluation (deterministic and stochastic)", parsePositiveInt, 100)
+    .option("--eval-seed <n>", "first seed of the final evaluation episodes", parseSeed, 0)
+    .option("--set <key=value>", "override an algorithm option, e.g. --set lr=3e-4 --set hidden=[64,64] (repeatable)", collect, [] as string[])
+    .option("--no-progress", "no progress bar or progress lines")
+    .option("--json", "print a one-line JSON summary as the last line", false)
+    .action(async (o) => {
+      await trainExpert({
+        algo: o.algo,
+        env: required(o.env, "--env", "--env CartPole-v1"),
+        seed: o.seed,
+        steps: o.steps,
+        out: o.out,
+        checkpointEvery: o.checkpointEvery,
+        checkpoint: o.checkpoint,
+        resume: o.resume,
+        keepCheckpoint: o.keepCheckpoint,
+        evalEpisodes: o.evalEpisodes,
+        evalSeed: o.evalSeed,
+        set: o.set,
+        json: o.json,
+        progress: o.progress,
+      });
+    });
+
+  program
+    .command("eval")
+    .description("evaluate a saved policy: mean ± std of the return over N episodes (episode i resets with seed S + i)")
+    .requiredOption("--policy <file>", "policy file written by train-expert (e.g. data/experts/CartPole-v1.json)")
+    .requiredOption("--env <id>", ENV_HELP, parseEnvId)
+    .option("--episodes <n>", "number of episodes", parsePositiveInt, 100)
+    .option("--seed <n>", "seed of the first episode", parseSeed, 0)
+    .option("--deterministic", "argmax actions (the default)")
+    .option("--stochastic", "sample actions a ~ π(·|s) (as the demonstrations do)")
+    .option("--json", 'print {"env", "episodes", "meanReturn", "stdReturn", "meanLength"} as the last line', false)
+    .action(async (o) => {
+      await evalCommand({ policy: o.policy, env: o.env, episodes: o.episodes, seed: o.seed, deterministic: o.deterministic, stochastic: o.stochastic, json: o.json });
+    });
+
+  program
+    .command("demos")
+    .description(
+      "sample N expert trajectories (stochastic a ~ π(·|s) by default) into a ganrl-demos/1 file (format: lib/data/trajectories.ts); trajectory i uses seed S + i",
+    )
+    .requiredOption("--env <id>", ENV_HELP, parseEnvId)
+    .requiredOption("--policy <file>", "expert policy file (e.g. data/experts/CartPole-v1.json)")
+    .option("--n <n>", "number of trajectories", parsePositiveInt, 10)
+    .option("--seed <n>", "seed of the first trajectory", parseSeed, 1000)
+    .option("--out <file>", "output file (default data/demos/<env>/traj-<n>.json)")
+    .option("--subsets <list>", "also write the first k trajectories as traj-<k>.json beside --out, e.g. 1,4,7,10 (the paper's nested sizes)")
+    .option("--csv <file>", "also write every transition as CSV (danfo.js)")
+    .option("--deterministic", "argmax actions instead of sampling", false)
+    .option("--json", "print a one-line JSON summary as the last line", false)
+    .action(async (o) => {
+      await demosCommand({ env: o.env, policy: o.policy, n: o.n, seed: o.seed, out: o.out, csv: o.csv, subsets: o.subsets, deterministic: o.deterministic, json: o.json });
+    });
+
+  program
+    .command("demos-info")
+    .description("validate a demonstration file and print its statistics (optionally export CSV)")
+    .argument("<file>", "a ganrl-demos/1 file, e.g. data/demos/CartPole-v1/traj-10.json")
+    .option("--env <id>", "also check the file is for this environment", parseEnvId)
+    .option("--csv <file>", "write every transition as CSV (danfo.js)")
+    .option("--json", "print a one-line JSON summary as the last line", false)
+    .action(async (file: string, o) => {
+      await demosInfoCommand(file, { env: o.env, csv: o.csv, json: o.json });
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; every usage error (already printed on one line) exits 2
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (e instanceof GanrlError) {
+      process.stderr.write(`ganrl: error: ${e.message.replace(/\n+/g, " ")}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`ganrl: unexpected failure (please report it): ${e instanceof Error ? e.stack : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

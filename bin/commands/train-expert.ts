@@ -1,0 +1,268 @@
+/**
+ * `ganrl train-expert`: trains an expert with PPO, TRPO, REINFORCE or DQN, with a progress bar, atomic checkpoints every N iterations, `--resume`,
+ * and a final evaluation over 100 episodes both deterministic (argmax) and stochastic
+ * (sampled), recorded next to the policy:
+ *
+ *   data/experts/<env>.json        the policy (`ganrl.net/1`: a categorical policy, or DQN's Q network)
+ *   data/experts/<env>.meta.json   command, seed, options, wall time, evaluation, learning curve
+ *   data/experts/<env>.curve.csv   the learning curve (step, mean return of the last 100 episodes)
+ *   data/experts/<env>.ckpt.json   the checkpoint while training (deleted when training finishes)
+ */
+import * as fs from "fs";
+import { execSync } from "child_process";
+import * as cliProgress from "cli-progress";
+import { GanrlError, initBackend, describeBackend, readJson, writeJsonAtomic, writeFileAtomic } from "../../lib/core";
+import { EnvId } from "../../lib/envs";
+import { NetJson } from "../../lib/nn";
+import { TrainerCheckpoint } from "../../lib/rl";
+import { ALGOS, AlgoName, expertOf, makeTrainer, preset } from "./algos";
+import { EvalSummary, commandLine, evaluateActor, formatSeconds, round6, shortFloat32, sidecar } from "./common";
+
+export const CLI_CHECKPOINT_FORMAT = "ganrl-train-expert/1";
+
+export interface TrainExpertArgs {
+  algo: string;
+  env: EnvId;
+  seed: number;
+  steps?: number;
+  out?: string;
+  checkpointEvery: number;
+  checkpoint?: string;
+  resume: boolean;
+  keepCheckpoint: boolean;
+  evalEpisodes: number;
+  evalSeed: number;
+  set: string[];
+  json: boolean;
+  progress: boolean;
+}
+
+/** One point of the learning curve. */
+export interface CurvePoint {
+  step: number;
+  iteration: number;
+  /** Finished training episodes so far. */
+  episodes: number;
+  /** Mean return of the last (up to) 100 finished training episodes (sampled actions). */
+  meanReturn: number | null;
+}
+
+/** What `--checkpoint-every` writes: the trainer's state plus the command's own bookkeeping. */
+interface CliCheckpoint {
+  format: typeof CLI_CHECKPOINT_FORMAT;
+  algo: AlgoName;
+  envId: EnvId;
+  seed: number;
+  steps: number;
+  commands: string[];
+  wallSeconds: number;
+  curve: CurvePoint[];
+  trainer: TrainerCheckpoint;
+}
+
+/** `--set lr=1e-3 --set hidden=[64,64]` → { lr: 0.001, hidden: [64, 64] } (values parsed as JSON when they parse). */
+export function parseSets(sets: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    const eq = s.indexOf("=");
+    if (eq <= 0) throw new GanrlError(`--set expects key=value (e.g. --set lr=3e-4), got ${JSON.stringify(s)}`);
+    const key = s.slice(0, eq);
+    const raw = s.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* a plain string */
+    }
+    if (typeof value === "number" && !Number.isFinite(value)) throw new GanrlError(`--set ${key} must be finite`);
+    out[key] = value;
+  }
+  for (const k of ["seed", "envId", "env"]) if (k in out) throw new GanrlError(`--set ${k}=... is not allowed; use --${k === "envId" ? "env" : k}`);
+  return out;
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A network JSON with float32 weights written in their shortest exact decimal form. */
+function compactNet(json: NetJson): NetJson {
+  return { ...json, params: json.params.map((p) => ({ ...p, values: p.values.map(shortFloat32) })) };
+}
+
+function curveCsv(curve: readonly CurvePoint[]): string {
+  const lines = ["step,iteration,episodes,meanReturn"];
+  for (const p of curve) lines.push(`${p.step},${p.iteration},${p.episodes},${p.meanReturn === null ? "" : round6(p.meanReturn)}`);
+  return lines.join("\n") + "\n";
+}
+
+export async function trainExpert(a: TrainExpertArgs): Promise<void> {
+  if (!(ALGOS as readonly string[]).includes(a.algo)) throw new GanrlError(`unknown --algo ${JSON.stringify(a.algo)}; choose one of ${ALGOS.join(", ")}`);
+  const algo = a.algo as AlgoName;
+  const out = a.out ?? `data/experts/${a.env}.json`;
+  if (!out.endsWith(".json")) throw new GanrlError(`--out must name a .json file, got ${JSON.stringify(out)}`);
+  const metaFile = sidecar(out, ".meta.json");
+  const csvFile = sidecar(out, ".curve.csv");
+  const ckptFile = a.checkpoint ?? sidecar(out, ".ckpt.json");
+  const sets = parseSets(a.set);
+  const command = commandLine();
+
+  // ---- options: a fresh run from the preset, or a resumed run from its checkpoint
+  let ckpt: CliCheckpoint | null = null;
+  let options: Record<string, unknown>;
+  let budget: number;
+  if (a.resume) {
+    if (!fs.existsSync(ckptFile)) {
+      throw new GanrlError(`--resume: no checkpoint at ${ckptFile}; run without --resume to start training (or pass --checkpoint <file>)`);
+    }
+    const c = readJson(ckptFile) as CliCheckpoint;
+    if (!c || c.format !== CLI_CHECKPOINT_FORMAT || !c.trainer) {
+      throw new GanrlError(`${ckptFile} is not a train-expert checkpoint (format ${JSON.stringify(c?.format)}); delete it and start afresh`);
+    }
+    if (c.algo !== algo) throw new GanrlError(`checkpoint ${ckptFile} is a ${c.algo} run, not ${algo}; pass --algo ${c.algo}`);
+    if (c.envId !== a.env) throw new GanrlError(`checkpoint ${ckptFile} trains on ${c.envId}, not ${a.env}; pass --env ${c.envId}`);
+    if (c.seed !== a.seed) throw new GanrlError(`checkpoint ${ckptFile} was started with --seed ${c.seed}, not ${a.seed}; pass --seed ${c.seed}`);
+    if (Object.keys(sets).length) throw new GanrlError("--set cannot change a resumed run's options; start afresh without --resume to change them");
+    ckpt = c;
+    options = { ...c.trainer.options };
+    budget = a.steps ?? c.steps;
+  } else {
+    const p = preset(algo, a.env);
+    options = { ...p.options, ...sets, envId: a.env, seed: a.seed };
+    budget = a.steps ?? p.steps;
+  }
+  // The trainer validates every option (unknown keys, ranges) before anything is written.
+  const backend = await initBackend({ quiet: true });
+  if (!a.json) process.stderr.write(describeBackend(backend) + "\n");
+  const trainer = makeTrainer(algo, options);
+  let curve: CurvePoint[] = [];
+  let priorWall = 0;
+  const commands = [command];
+  if (ckpt) {
+    await trainer.restore(ckpt.trainer);
+    curve = ckpt.curve;
+    priorWall = ckpt.wallSeconds;
+    commands.unshift(...ckpt.commands);
+    process.stderr.write(`ganrl: resuming ${algo} on ${a.env} from ${ckptFile} at step ${trainer.step} of ${budget}\n`);
+  } else if (fs.existsSync(ckptFile)) {
+    process.stderr.write(`ganrl: note: starting afresh; ${ckptFile} will be overwritten (pass --resume to continue it)\n`);
+  }
+
+  const t0 = Date.now();
+  const wall = () => priorWall + (Date.now() - t0) / 1000;
+  const saveCheckpoint = async () => {
+    const c: CliCheckpoint = { format: CLI_CHECKPOINT_FORMAT, algo, envId: a.env, seed: a.seed, steps: budget, commands, wallSeconds: wall(), curve, trainer: await trainer.checkpoint() };
+    writeJsonAtomic(ckptFile, c);
+  };
+
+  // ---- progress: a bar on a terminal, a line every ~10% otherwise
+  const showBar = a.progress && process.stderr.isTTY === true;
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        {
+          format: `${algo} ${a.env} |{bar}| {percentage}% {value}/{total} steps | {sps} steps/s | ETA {eta_formatted} | return {ret}`,
+          hideCursor: true,
+          etaBuffer: 20,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(budget, trainer.step, { sps: "-", ret: "-" });
+  let nextLine = trainer.step + budget / 10;
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.once("SIGINT", onSigint);
+
+  const result = await trainer.learn(budget, {
+    callback: async ({ step, iteration, metrics }) => {
+      const ret = metrics["gen/epReturn"];
+      curve.push({ step, iteration, episodes: metrics["gen/episodes"] ?? 0, meanReturn: ret === undefined ? null : round6(ret) });
+      const retText = ret === undefined ? "-" : ret.toFixed(1);
+      bar?.update(step, { sps: Math.round(metrics["time/sps"]), ret: retText });
+      if (!bar && a.progress && step >= nextLine) {
+        nextLine += budget / 10;
+        process.stderr.write(`ganrl: ${algo} ${a.env} step ${step}/${budget} (${((100 * step) / budget).toFixed(0)}%), ${Math.round(metrics["time/sps"])} steps/s, return ${retText}, ${formatSeconds(wall())}\n`);
+      }
+      if (interrupted || iteration % a.checkpointEvery === 0) await saveCheckpoint();
+      return !interrupted;
+    },
+  });
+  process.removeListener("SIGINT", onSigint);
+  bar?.stop();
+  if (result.stoppedBy === "callback") {
+    process.stderr.write(`ganrl: interrupted at step ${trainer.step}; checkpoint written to ${ckptFile}; continue with the same command plus --resume\n`);
+    trainer.dispose();
+    process.exit(130);
+  }
+  const trainSeconds = wall();
+
+  const expert = expertOf(trainer);
+  // ---- final evaluation: 100 episodes, both ways (seeds evalSeed .. evalSeed + n − 1)
+  const evaluation: { deterministic: EvalSummary; stochastic: EvalSummary } = {
+    deterministic: evaluateActor(expert.actor, a.env, a.evalEpisodes, a.evalSeed, true),
+    stochastic: evaluateActor(expert.actor, a.env, a.evalEpisodes, a.evalSeed, false),
+  };
+  for (const s of Object.values(evaluation)) {
+    s.meanReturn = round6(s.meanReturn);
+    s.stdReturn = round6(s.stdReturn);
+    s.meanLength = round6(s.meanLength);
+  }
+  const evalText = (s: EvalSummary) => `${s.meanReturn.toFixed(2)} ± ${s.stdReturn.toFixed(2)}`;
+
+  const optionsUsed = { ...options };
+  const meta = {
+    format: "ganrl-expert-meta/1",
+    envId: a.env,
+    algo,
+    seed: a.seed,
+    steps: trainer.step,
+    iterations: trainer.iteration,
+    command: commands[commands.length - 1],
+    commands,
+    wallSeconds: round6(trainSeconds),
+    backend: backend.name,
+    node: process.version,
+    commit: gitCommit(),
+    createdAt: new Date().toISOString(),
+    options: optionsUsed,
+    evaluation: {
+      episodes: a.evalEpisodes,
+      seeds: `${a.evalSeed}..${a.evalSeed + a.evalEpisodes - 1} (episode i resets with seed ${a.evalSeed} + i; sampled actions from new Rng(seed).fork())`,
+      deterministic: evaluation.deterministic,
+      stochastic: evaluation.stochastic,
+    },
+    curveFile: csvFile.split(/[\\/]/).pop(),
+    curve,
+  };
+  const policyJson = compactNet(
+    expert.save({ envId: a.env, algo, seed: a.seed, steps: trainer.step, evaluation: { deterministic: evaluation.deterministic, stochastic: evaluation.stochastic }, metaFile: metaFile.split(/[\\/]/).pop() }),
+  );
+  writeJsonAtomic(out, policyJson);
+  writeJsonAtomic(metaFile, meta);
+  writeFileAtomic(csvFile, curveCsv(curve));
+  if (!a.keepCheckpoint && fs.existsSync(ckptFile)) fs.unlinkSync(ckptFile);
+  trainer.dispose();
+
+  const summary = {
+    env: a.env,
+    algo,
+    steps: trainer.step,
+    wallSeconds: round6(trainSeconds),
+    deterministic: evaluation.deterministic,
+    stochastic: evaluation.stochastic,
+    out,
+  };
+  if (a.json) {
+    console.log(JSON.stringify(summary));
+  } else {
+    console.log(`trained ${algo} on ${a.env}: ${trainer.step} steps in ${formatSeconds(trainSeconds)}`);
+    console.log(`evaluation over ${a.evalEpisodes} episodes: deterministic ${evalText(evaluation.deterministic)}, stochastic ${evalText(evaluation.stochastic)}`);
+    console.log(`wrote ${out}, ${metaFile}, ${csvFile}`);
+  }
+}
