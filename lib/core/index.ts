@@ -4,3 +4,4 @@ export * from "./validate";
 export * from "./files";
 export * from "./backend";
 export * from "./quick";
+export * from "./stats";

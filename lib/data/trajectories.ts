@@ -26,7 +26,7 @@
  * (absorbing-state handling, AIRL's h(s')) and world models learn the last step.
  */
 import * as fs from "fs";
-import { GanrlError, Rng, describe, writeJsonAtomic } from "../core";
+import { GanrlError, Rng, describe, writeJsonAtomic, meanStd } from "../core";
 import { ENV_IDS, EnvId, isEnvId, makeEnv } from "../envs";
 
 export const DEMOS_FORMAT = "ganrl-demos/1";
@@ -153,12 +153,8 @@ export function saveDemos(file: string, set: DemoSet): void {
 
 /** Mean, standard deviation (population) of returns and mean length over trajectories. */
 export function trajectoryStats(trajs: Trajectory[]): ExpertStats {
-  const returns = trajs.map((t) => t.rewards.reduce((a, b) => a + b, 0));
-  const n = returns.length;
-  const mean = returns.reduce((a, b) => a + b, 0) / n;
-  const std = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / n);
-  const meanLength = trajs.reduce((a, t) => a + t.actions.length, 0) / n;
-  return { episodes: n, meanReturn: mean, stdReturn: std, meanLength };
+  const { mean, std } = meanStd(trajs.map((t) => t.rewards.reduce((a, b) => a + b, 0)));
+  return { episodes: trajs.length, meanReturn: mean, stdReturn: std, meanLength: meanStd(trajs.map((t) => t.actions.length)).mean };
 }
 
 /** A set holding the first `n` trajectories of `set` (the paper's nested dataset sizes). */

@@ -192,15 +192,6 @@ export async function runSweep(specs: RunSpec[], opts: SweepOptions): Promise<St
   return mine.map((s) => existing.get(s.id)).filter((r): r is StoredResult => r !== undefined);
 }
 
-/** Mean and (sample) standard deviation. */
-export function meanStd(xs: readonly number[]): { mean: number; std: number } {
-  const n = xs.length;
-  if (n === 0) return { mean: NaN, std: NaN };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std };
-}
-
 /** Rows as CSV text (RFC 4180 quoting where needed). */
 export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];

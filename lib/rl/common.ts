@@ -2,7 +2,7 @@
  * What the trainers share: optimiser (de)serialisation for checkpoints, global-norm gradient
  * clipping, the linear schedule, and the checkpoint format.
  */
-import { tf, ensure, GanrlError } from "../core";
+import { tf, ensure, GanrlError, meanStd } from "../core";
 import { NetJson, ParamJson } from "../nn";
 
 /** Version tag of trainer checkpoints. */
@@ -83,16 +83,8 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number | nul
   return { grads: out, norm };
 }
 
-/** Mean and population std of numbers (NaN for an empty list). */
-export function meanStd(xs: readonly number[]): { mean: number; std: number } {
-  if (xs.length === 0) return { mean: NaN, std: NaN };
-  let s = 0;
-  for (const x of xs) s += x;
-  const mean = s / xs.length;
-  let v = 0;
-  for (const x of xs) v += (x - mean) * (x - mean);
-  return { mean, std: Math.sqrt(v / xs.length) };
-}
+/** Mean and population std (from lib/core/stats, re-exported for the RL modules). */
+export { meanStd };
 
 /** A FIFO of the last `cap` finished episodes (SB3's `ep_info_buffer`, 100 by default). */
 export class EpisodeWindow {

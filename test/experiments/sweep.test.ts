@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runSweep, parseShard, shardRuns, readResults, toCsv, meanStd, RunSpec } from "../../lib/experiments";
+import { runSweep, parseShard, shardRuns, readResults, toCsv, RunSpec } from "../../lib/experiments";
+import { meanStd } from "../../lib/core";
 
 const task = { module: path.join(__dirname, "fixture-task.ts"), fn: "square" };
 const specs: RunSpec[] = [1, 2, 3, 4, 5].map((x) => ({ id: `sq/x${x}`, params: { x } }));
@@ -53,9 +54,9 @@ test("unsafe or duplicate ids are rejected", async () => {
   await assert.rejects(runSweep([specs[0], specs[0]], { task, outDir }), /twice/);
 });
 
-test("toCsv quotes where needed; meanStd uses the sample standard deviation", () => {
+test("toCsv quotes where needed; meanStd gives population (ddof 0) or sample (ddof 1) std", () => {
   assert.equal(toCsv([{ a: 1, b: "x,y" }, { a: 2.5 }]), 'a,b\n1,"x,y"\n2.5,\n');
-  const { mean, std } = meanStd([1, 2, 3]);
-  assert.equal(mean, 2);
-  assert.equal(std, 1);
+  assert.deepEqual(meanStd([1, 2, 3], 1), { mean: 2, std: 1 });
+  assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1 });
+  assert.deepEqual(meanStd([5], 1), { mean: 5, std: 0 });
 });
