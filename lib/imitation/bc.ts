@@ -1,0 +1,207 @@
+/**
+ * Behavioural cloning: maximum likelihood of the expert's actions,
+ *
+ *   max_θ  E_{(s,a) ~ D_train}[ log π_θ(a|s) ]    (minimise the cross-entropy −log π_θ(a|s)),
+ *
+ * with Adam on minibatches drawn from a training split, a validation split (the paper: 70/30) and
+ * early stopping: the returned policy is the iterate with the best validation score (the paper:
+ * validation accuracy, over up to 1001 iterations of batch 128 at learning rate 1e-3). The policy
+ * is a `CategoricalPolicy` whose inputs are standardised with the expert's state statistics
+ * (saved with it), usable by `evaluate`.
+ */
+import { tf, Rng, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe } from "../core";
+import { CategoricalPolicy, RunningMeanStd, Activation, getFlat, setFlat } from "../nn";
+import { splitIndices, toTransitions, DemoSet } from "../data";
+import { DemoSource, resolveDemos } from "./demos";
+
+export interface BCOptions {
+  /** Environment id; the demonstrations must be for it. */
+  envId: string;
+  /** Keep every k-th expert pair (the paper: 10 on CartPole, 5 on Acrobot). */
+  demoEvery: number;
+  /** Hidden widths of the policy (the paper: [100, 100]). */
+  hidden: number[];
+  /** Hidden nonlinearity. */
+  activation: Activation;
+  /** α, Adam learning rate. */
+  lr: number;
+  /** Minibatch size (capped at the training-set size). */
+  batchSize: number;
+  /** Maximum number of Adam steps. */
+  iterations: number;
+  /** Fraction of the pairs held out for validation (the paper: 0.3; 0: select on the training set). */
+  validationFraction: number;
+  /** Score the validation set every this many steps (and at the end). */
+  evalEvery: number;
+  /** Stop after this many evaluations without improvement (null: run every iteration). */
+  patience: number | null;
+  /** Select the iterate by validation "accuracy" (ties broken by loss; the paper) or "loss". */
+  selectBy: "accuracy" | "loss";
+  /** Standardise inputs with the expert's state statistics. */
+  normalizeObs: boolean;
+  /** Seed of the split, the subsampling, the minibatches and the initial weights. */
+  seed: number;
+}
+
+export const BC_DEFAULTS: Readonly<BCOptions> = Object.freeze({
+  envId: "CartPole-v1",
+  demoEvery: 1,
+  hidden: [100, 100],
+  activation: "tanh" as Activation,
+  lr: 1e-3,
+  batchSize: 128,
+  iterations: 1001,
+  validationFraction: 0.3,
+  evalEvery: 10,
+  patience: null,
+  selectBy: "accuracy" as const,
+  normalizeObs: true,
+  seed: 0,
+});
+
+export interface BCHistoryRow {
+  iteration: number;
+  trainLoss: number;
+  valLoss: number;
+  valAccuracy: number;
+}
+
+export interface BCResult {
+  /** The selected (best-validation) policy. */
+  policy: CategoricalPolicy;
+  /** Adam steps taken before the selected iterate. */
+  bestIteration: number;
+  bestValLoss: number;
+  bestValAccuracy: number;
+  /** Steps actually run (≤ `iterations` with patience). */
+  iterations: number;
+  /** Training and validation pairs. */
+  nTrain: number;
+  nValidation: number;
+  history: BCHistoryRow[];
+  seconds: number;
+}
+
+/** Trains a behavioural-cloning policy on `demos` (a set or a path). */
+export function trainBC(demos: DemoSource, opts: Partial<BCOptions> = {}): BCResult {
+  checkKnownKeys(opts, Object.keys(BC_DEFAULTS), "trainBC");
+  const o: BCOptions = { ...BC_DEFAULTS } as BCOptions;
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  checkSeed(o.seed);
+  checkPositiveInt(o.demoEvery, "demoEvery");
+  checkNumber(o.lr, "lr", 0);
+  checkPositiveInt(o.batchSize, "batchSize");
+  checkPositiveInt(o.iterations, "iterations");
+  checkPositiveInt(o.evalEvery, "evalEvery");
+  if (o.patience !== null) checkPositiveInt(o.patience, "patience");
+  ensure(o.selectBy === "accuracy" || o.selectBy === "loss", () => `selectBy must be "accuracy" or "loss", got ${describe(o.selectBy)}`);
+  const t0 = Date.now();
+  const set: DemoSet = resolveDemos(demos, o.envId);
+  const rng = new Rng(o.seed);
+  const tr = toTransitions(set, { every: o.demoEvery, rng: o.demoEvery > 1 ? rng : undefined });
+  ensure(tr.n >= 2, `behavioural cloning needs at least 2 expert pairs, got ${tr.n}; use a smaller demoEvery or more trajectories`);
+  const { train, validation } = splitIndices(tr.n, o.validationFraction, rng);
+  const d = tr.obsDim;
+  const norm = o.normalizeObs ? new RunningMeanStd(d) : null;
+  if (norm) {
+    const xs = new Float32Array(train.length * d);
+    train.forEach((i, k) => xs.set(tr.obs.subarray(i * d, (i + 1) * d), k * d));
+    norm.update(xs, train.length);
+    norm.frozen = true;
+  }
+  const policy = new CategoricalPolicy({ obsDim: d, nActions: set.nActions, hidden: o.hidden, activation: o.activation, obsNorm: norm }, rng.fork());
+  const vars = policy.trainableVariables;
+  const opt: tf.Optimizer = tf.train.adam(o.lr);
+  const pick = (idx: Int32Array) => {
+    const obs = new Float32Array(idx.length * d);
+    const act = new Int32Array(idx.length);
+    idx.forEach((i, k) => {
+      obs.set(tr.obs.subarray(i * d, (i + 1) * d), k * d);
+      act[k] = tr.actions[i];
+    });
+    return { obs, act };
+  };
+  const trainData = pick(train);
+  const valIdx = validation.length > 0 ? validation : train;
+  const valData = pick(valIdx);
+  const nT = train.length;
+  const bs = Math.min(o.batchSize, nT);
+  const tensors = tf.tidy(() => ({
+    xT: tf.tensor2d(trainData.obs, [nT, d]),
+    aT: tf.tensor1d(trainData.act, "int32"),
+    xV: tf.tensor2d(valData.obs, [valIdx.length, d]),
+    aV: tf.tensor1d(valData.act, "int32"),
+  }));
+  // cross-entropy −log π(a|s) and accuracy of the greedy action
+  const score = (): { loss: number; acc: number } =>
+    tf.tidy(() => {
+      const logits = policy.logits(tensors.xV);
+      const loss = tf.mean(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tensors.aV, set.nActions)), 1)));
+      const acc = tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tensors.aV), "float32"));
+      const v = tf.stack([loss, acc]).dataSync();
+      return { loss: v[0], acc: v[1] };
+    });
+  const better = (s: { loss: number; acc: number }, b: { loss: number; acc: number }): boolean =>
+    o.selectBy === "loss" ? s.loss < b.loss : s.acc > b.acc || (s.acc === b.acc && s.loss < b.loss);
+  let best = score();
+  let bestIter = 0;
+  let bestParams = getFlat(vars);
+  const history: BCHistoryRow[] = [{ iteration: 0, trainLoss: NaN, valLoss: best.loss, valAccuracy: best.acc }];
+  let perm = rng.permutation(nT);
+  let cursor = 0;
+  let sinceBest = 0;
+  let it = 0;
+  const losses: tf.Tensor[] = [];
+  while (it < o.iterations) {
+    if (cursor + bs > nT) {
+      perm = rng.permutation(nT);
+      cursor = 0;
+    }
+    const idx = perm.slice(cursor, cursor + bs);
+    cursor += bs;
+    losses.push(
+      tf.tidy(() => {
+        const i = tf.tensor1d(idx, "int32");
+        const x = tf.gather(tensors.xT, i) as tf.Tensor2D;
+        const a = tf.gather(tensors.aT, i) as tf.Tensor1D;
+        const { value, grads } = tf.variableGrads(
+          () => tf.mean(tf.neg(tf.sum(tf.mul(tf.logSoftmax(policy.logits(x)), tf.oneHot(a, set.nActions)), 1))) as tf.Scalar,
+          vars,
+        );
+        opt.applyGradients(grads);
+        return value;
+      }),
+    );
+    it++;
+    if (it % o.evalEvery === 0 || it === o.iterations) {
+      const trainLoss = tf.tidy(() => tf.mean(tf.stack(losses)).dataSync()[0]);
+      tf.dispose(losses);
+      losses.length = 0;
+      const s = score();
+      history.push({ iteration: it, trainLoss, valLoss: s.loss, valAccuracy: s.acc });
+      if (better(s, best)) {
+        best = s;
+        bestIter = it;
+        bestParams = getFlat(vars);
+        sinceBest = 0;
+      } else if (o.patience !== null && ++sinceBest >= o.patience) {
+        break;
+      }
+    }
+  }
+  tf.dispose(losses);
+  setFlat(vars, bestParams);
+  tf.dispose(tensors);
+  opt.dispose();
+  return {
+    policy,
+    bestIteration: bestIter,
+    bestValLoss: best.loss,
+    bestValAccuracy: best.acc,
+    iterations: it,
+    nTrain: nT,
+    nValidation: validation.length,
+    history,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * Generative Adversarial Imitation Learning (Ho & Ermon 2016) on discrete actions.
+ *
+ * GAIL solves  min_π max_D  E_π[log(1 − D_E(s,a))] + E_E[log D_E(s,a)] − λ H(π)
+ * (written with D_E = P(expert | s, a); the paper writes D = P(policy) = 1 − D_E and labels the
+ * policy 1: `labelsExpertIsOne: false` reproduces that convention, with the same rewards). The
+ * inner max is the discriminator's cross-entropy; at its optimum the outer problem is
+ * min_π 2·JS(ρ_π ‖ ρ_E) − log 4 − λH(π) (Proposition: ψ_GA's conjugate, notebook 04), and the
+ * policy is trained by RL on a reward derived from D (see `RewardForm` in `rewards.ts`).
+ *
+ * Discriminator (`GailDiscriminator`): an MLP (default two hidden layers of 100 tanh units) on
+ *   - `"concat"` head: x = [norm(s), onehot(a)] → one logit z(s, a);
+ *   - `"perAction"` head (the paper's code for discrete actions): norm(s) → one logit per action,
+ *     z(s, a) = z(s)[a];
+ * with norm(s) = clip((s − μ_E)/σ_E, ±10), μ_E, σ_E the expert's state statistics (frozen), and,
+ * with `absorbing`, an indicator feature that is 1 only on DAC's absorbing state (whose state
+ * features and action are zero). ℓ = z if `labelsExpertIsOne` else −z.
+ *
+ * Regularisers: gradient penalty λ_GP on interpolations x̂ = α x_E + (1 − α) x_π of the inputs
+ * (`gradPenaltyForm` "wgan-gp": (‖∇ℓ(x̂)‖ − 1)², Gulrajani et al.; "zero-centred": ‖∇ℓ(x̂)‖²;
+ * the gradient is taken w.r.t. the whole input x for the concat head, w.r.t. the state features
+ * for the perAction head, whose action enters as interpolated weights of the per-action logits);
+ * spectral normalisation of every weight matrix (Miyato et al. 2018, `lib/nn`); label smoothing;
+ * the Bernoulli-entropy bonus of the paper (λ_H = 0.001).
+ */
+import { tf, Rng, ensure, checkPositiveInt, describe } from "../core";
+import { Mlp, RunningMeanStd, Activation } from "../nn";
+import { RewardInput } from "../rl";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, deriveSeed } from "./adversarial";
+import { RewardForm, checkRewardForm, rewardFromLogits, gradientPenalty, GradPenaltyForm } from "./rewards";
+import { withAbsorbingRows } from "./demos";
+
+/** Discriminator heads: state-action input, or state input with one logit per action. */
+export const DISC_HEADS = ["concat", "perAction"] as const;
+export type DiscHead = (typeof DISC_HEADS)[number];
+
+export interface GailDiscriminatorOptions {
+  obsDim: number;
+  nActions: number;
+  /** Hidden widths (the paper: [100, 100]). */
+  hidden: readonly number[];
+  /** Hidden nonlinearity (the paper: tanh). */
+  activation: Activation;
+  /** "concat" (s, onehot a) → 1 logit, or "perAction" s → nActions logits indexed by a. */
+  head: DiscHead;
+  /** true: the raw output z is high for the expert (ℓ = z); false: high for the policy (ℓ = −z). */
+  labelsExpertIsOne: boolean;
+  /** Spectral normalisation of every weight matrix. */
+  spectralNorm: boolean;
+  /** Add the absorbing-state indicator feature. */
+  absorbing: boolean;
+  /** Frozen state statistics for input standardisation (the expert's), or null. */
+  inputNorm: RunningMeanStd | null;
+}
+
+/** The GAIL discriminator network D(s, a) (see the module comment). Methods taking tensors: call in a tidy. */
+export class GailDiscriminator {
+  readonly opts: Readonly<GailDiscriminatorOptions>;
+  readonly net: Mlp;
+  /** Width of the state features (obsDim, +1 with the absorbing indicator). */
+  readonly stateDim: number;
+
+  constructor(opts: GailDiscriminatorOptions, rng: Rng) {
+    checkPositiveInt(opts.obsDim, "discriminator obsDim");
+    checkPositiveInt(opts.nActions, "discriminator nActions");
+    ensure((DISC_HEADS as readonly string[]).includes(opts.head), () => `discriminator head must be one of ${DISC_HEADS.join(", ")}, got ${describe(opts.head)}`);
+    this.opts = Object.freeze({ ...opts, hidden: [...opts.hidden] });
+    this.stateDim = opts.obsDim + (opts.absorbing ? 1 : 0);
+    this.net = new Mlp(
+      {
+        inputDim: this.stateDim + (opts.head === "concat" ? opts.nActions : 0),
+        hidden: opts.hidden,
+        outputDim: opts.head === "concat" ? 1 : opts.nActions,
+        activation: opts.activation,
+        spectralNorm: opts.spectralNorm,
+        name: "disc",
+      },
+      rng,
+    );
+  }
+
+  get trainableVariables(): tf.Variable[] {
+    return this.net.params;
+  }
+
+  /** State features x [n, stateDim] and action weights [n, nActions] (one-hot; zero on absorbing rows). */
+  features(b: DiscBatch): { x: tf.Tensor2D; act: tf.Tensor2D } {
+    let x: tf.Tensor2D = this.opts.inputNorm ? this.opts.inputNorm.apply(b.obs) : b.obs;
+    let act = tf.oneHot(tf.cast(b.actions, "int32"), this.opts.nActions).toFloat() as tf.Tensor2D;
+    if (this.opts.absorbing) {
+      const keep = tf.sub(1, b.absorbing).reshape([-1, 1]);
+      x = tf.concat([tf.mul(x, keep), b.absorbing.reshape([-1, 1])], 1) as tf.Tensor2D;
+      act = tf.mul(act, keep) as tf.Tensor2D;
+    }
+    return { x, act };
+  }
+
+  /** Raw output z [n] from features (the head applied). */
+  rawFromFeatures(x: tf.Tensor2D, act: tf.Tensor2D, training = false): tf.Tensor1D {
+    if (this.opts.head === "concat") return this.net.apply(tf.concat([x, act], 1) as tf.Tensor2D, { training }).reshape([-1]) as tf.Tensor1D;
+    // z(s)[a] as Σ_k z(s)_k w_k with w the one-hot (or interpolated) action weights
+    return tf.sum(tf.mul(this.net.apply(x, { training }), act), 1) as tf.Tensor1D;
+  }
+
+  /** The raw output z(s, a) [n]. */
+  raw(b: DiscBatch, training = false): tf.Tensor1D {
+    const { x, act } = this.features(b);
+    return this.rawFromFeatures(x, act, training);
+  }
+
+  /** ℓ(s, a) [n], expert high. */
+  logitsExpertIsHigh(b: DiscBatch, training = false): tf.Tensor1D {
+    const z = this.raw(b, training);
+    return this.opts.labelsExpertIsOne ? z : (tf.neg(z) as tf.Tensor1D);
+  }
+
+  /** Gradient penalty on interpolations of expert and policy inputs (`alpha` [n, 1]); see `gradientPenalty`. */
+  gradientPenalty(expert: DiscBatch, policy: DiscBatch, alpha: tf.Tensor2D, form: GradPenaltyForm): tf.Scalar {
+    const fe = this.features(expert);
+    const fp = this.features(policy);
+    if (this.opts.head === "concat") {
+      const xE = tf.concat([fe.x, fe.act], 1) as tf.Tensor2D;
+      const xP = tf.concat([fp.x, fp.act], 1) as tf.Tensor2D;
+      // the sign of ℓ does not change ‖∇ℓ‖: use the raw output
+      return gradientPenalty((u) => this.net.apply(u).reshape([-1]) as tf.Tensor1D, xE, xP, alpha, form);
+    }
+    const actHat = tf.add(tf.mul(alpha, fe.act), tf.mul(tf.sub(1, alpha), fp.act)) as tf.Tensor2D;
+    return gradientPenalty((x) => this.rawFromFeatures(x, actHat), fe.x, fp.x, alpha, form);
+  }
+
+  toJSON(): DiscriminatorJson {
+    const j: DiscriminatorJson = { format: "ganrl.disc/1", kind: "gail", arch: { ...this.net.arch, head: this.opts.head, labelsExpertIsOne: this.opts.labelsExpertIsOne, absorbing: this.opts.absorbing }, params: this.net.toJSON() };
+    if (this.opts.inputNorm) j.inputNorm = this.opts.inputNorm.toJSON();
+    return j;
+  }
+
+  load(j: DiscriminatorJson): void {
+    ensure(j && j.format === "ganrl.disc/1" && j.kind === "gail", () => `expected a saved GAIL discriminator (format ganrl.disc/1, kind gail), got ${describe({ format: j?.format, kind: j?.kind })}`);
+    ensure(j.arch.head === this.opts.head && j.arch.absorbing === this.opts.absorbing && j.arch.labelsExpertIsOne === this.opts.labelsExpertIsOne, "saved discriminator's head, absorbing or label convention differ from this one's");
+    this.net.load(j.params);
+    if (j.inputNorm && this.opts.inputNorm) this.opts.inputNorm.load(j.inputNorm);
+  }
+
+  dispose(): void {
+    this.net.dispose();
+    this.opts.inputNorm?.dispose();
+  }
+}
+
+export interface GAILOptions extends AdversarialOptions {
+  /** The generator's reward from D_E = σ(ℓ): "logD", "neglog1mD" or "logit" (see `RewardForm`). */
+  rewardForm: RewardForm;
+  /** Cross-entropy label 1 for the expert (true) or, as in the paper's text, for the policy (false). */
+  labelsExpertIsOne: boolean;
+  /** "concat" (s, onehot a) → 1 logit, or the paper's "perAction" s → one logit per action. */
+  discHead: DiscHead;
+  /** Hidden widths of D (the paper: [100, 100]). */
+  discHidden: number[];
+  /** Hidden nonlinearity of D. */
+  discActivation: Activation;
+  /** Spectral normalisation of D's weight matrices. */
+  spectralNorm: boolean;
+  /** Standardise D's state inputs with the expert's statistics (the paper). */
+  normalizeDiscInputs: boolean;
+}
+
+const GAIL_KEYS = ["rewardForm", "labelsExpertIsOne", "discHead", "discHidden", "discActivation", "spectralNorm", "normalizeDiscInputs"];
+
+/** Defaults: a modern set that works on CartPole-v1 and Acrobot-v1 (see `presets.ts` for the tuned ones). */
+export const GAIL_DEFAULTS: Readonly<GAILOptions> = Object.freeze({
+  ...ADVERSARIAL_DEFAULTS,
+  rewardForm: "logit" as RewardForm,
+  labelsExpertIsOne: true,
+  discHead: "concat" as DiscHead,
+  discHidden: [100, 100],
+  discActivation: "tanh" as Activation,
+  spectralNorm: false,
+  normalizeDiscInputs: true,
+  absorbing: true,
+});
+
+/**
+ * GAIL: `AdversarialTrainer` with `GailDiscriminator` and reward r = f(ℓ) by `rewardForm`, clipped
+ * to ±`rewardClip`. The test reward equals the training reward.
+ *
+ *     const gail = new GAIL({ envId: "CartPole-v1", demos: "data/demos/CartPole-v1/traj-1.json", generator: "ppo", seed: 0 });
+ *     await gail.learn(200_000, { callback: ({ step, metrics }) => console.log(step, metrics["gen/epReturn"]) });
+ *     gail.evaluate().mean;
+ */
+export class GAIL extends AdversarialTrainer<GAILOptions> {
+  readonly algo = "gail";
+  protected readonly rewardKey = "gen/gailReward";
+  readonly disc: GailDiscriminator;
+
+  constructor(opts: Partial<GAILOptions> = {}) {
+    const o = { ...GAIL_DEFAULTS, ...dropUndefined(opts) } as GAILOptions;
+    checkRewardForm(o.rewardForm);
+    super(o);
+    const norm = o.normalizeDiscInputs ? new RunningMeanStd(this.demos.obsDim) : null;
+    if (norm) {
+      const obs = this.expertObservations();
+      norm.update(obs, obs.length / this.demos.obsDim);
+      norm.frozen = true;
+    }
+    this.disc = new GailDiscriminator(
+      {
+        obsDim: this.demos.obsDim,
+        nActions: this.demos.nActions,
+        hidden: o.discHidden,
+        activation: o.discActivation,
+        head: o.discHead,
+        labelsExpertIsOne: o.labelsExpertIsOne,
+        spectralNorm: o.spectralNorm,
+        absorbing: o.absorbing,
+        inputNorm: norm,
+      },
+      new Rng(deriveSeed(o.seed, 0x6a11)),
+    );
+  }
+
+  protected override extraOptionKeys(): string[] {
+    return GAIL_KEYS;
+  }
+
+  override get labelsExpertIsOne(): boolean {
+    return this.opts.labelsExpertIsOne;
+  }
+
+  protected override discRaw(b: DiscBatch, training: boolean): tf.Tensor1D {
+    return this.disc.raw(b, training);
+  }
+
+  override discVariables(): tf.Variable[] {
+    return this.disc.trainableVariables;
+  }
+
+  protected override discPenalty(expert: DiscBatch, policy: DiscBatch, alpha: tf.Tensor2D): tf.Scalar | null {
+    return this.disc.gradientPenalty(expert, policy, alpha, this.opts.gradPenaltyForm);
+  }
+
+  protected override rewardTrain(logitsExpertIsHigh: Float32Array, _input: RewardInput): Float32Array {
+    return rewardFromLogits(logitsExpertIsHigh, this.opts.rewardForm, this.opts.rewardClip);
+  }
+
+  /** r(s, a) = f(ℓ(s, a)) on any batch of transitions (absorbing tail not included). */
+  override rewardTest(input: RewardInput): Float32Array {
+    const rows = withAbsorbingRows({ n: input.n, obsDim: input.obsDim, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated });
+    return this.rewardTrain(this.logitsOf(rows), input);
+  }
+
+  override saveDiscriminator(): DiscriminatorJson {
+    return this.disc.toJSON();
+  }
+
+  override loadDiscriminator(j: DiscriminatorJson): void {
+    this.disc.load(j);
+  }
+
+  protected override disposeDiscriminator(): void {
+    this.disc.dispose();
+  }
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
