@@ -1,0 +1,164 @@
+/** GAIL and the shared adversarial trainer: discriminator learning, input errors, leaks, determinism, resume, absorbing padding. */
+import { test, before } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { initBackend, tf, Rng } from "../../lib/core";
+import { getFlat } from "../../lib/nn";
+import { GAIL, GAILOptions, GailDiscriminator, discriminatorLoss, toDiscBatch, handCodedExpert, recordDemos, expertSamples, withAbsorbingRows, DISC_HEADS } from "../../lib/imitation";
+import { DemoSet } from "../../lib/data";
+
+before(async () => {
+  await initBackend({ quiet: true });
+});
+
+const cartDemos = recordDemos(handCodedExpert("CartPole-v1"), "CartPole-v1", { episodes: 1, seed: 1000 });
+const acroDemos = recordDemos(handCodedExpert("Acrobot-v1"), "Acrobot-v1", { episodes: 2, seed: 1000 });
+
+/** A tiny GAIL: 2 envs × 32 steps a round. */
+function tiny(extra: Partial<GAILOptions> = {}): GAIL {
+  return new GAIL({
+    envId: "CartPole-v1",
+    demos: cartDemos,
+    generator: "ppo",
+    generatorOptions: { numEnvs: 2, nSteps: 32, batchSize: 32, nEpochs: 2, hidden: [16, 16] },
+    discHidden: [16, 16],
+    discSteps: 2,
+    discBatchSize: 32,
+    seed: 3,
+    ...extra,
+  });
+}
+
+test("hand-written controllers are experts: CartPole 500, Acrobot about −88", () => {
+  assert.equal(cartDemos.expertStats.meanReturn, 500);
+  assert.ok(cartDemos.trajectories[0].truncated && !cartDemos.trajectories[0].terminated);
+  assert.ok(acroDemos.expertStats.meanReturn > -130, `${acroDemos.expertStats.meanReturn}`);
+  assert.ok(acroDemos.trajectories.every((t) => t.terminated));
+});
+
+test("the discriminator's loss falls on a fixed batch (both heads, with gradient penalty and spectral norm)", () => {
+  const exp = expertSamples(cartDemos, { every: 1, rng: new Rng(0), absorbingHorizon: null }).samples;
+  const rng = new Rng(1);
+  const n = 64;
+  const obs = Float32Array.from({ length: n * 4 }, () => 0.5 + rng.normal() * 0.5); // a shifted state cloud
+  const pol = withAbsorbingRows({ n, obsDim: 4, obs, actions: Int32Array.from({ length: n }, () => rng.int(2)), nextObs: obs, done: new Uint8Array(n) });
+  for (const head of DISC_HEADS) {
+    for (const spectralNorm of [false, true]) {
+      const d = new GailDiscriminator({ obsDim: 4, nActions: 2, hidden: [32, 32], activation: "tanh", head, labelsExpertIsOne: true, spectralNorm, absorbing: true, inputNorm: null }, new Rng(2));
+      const opt: tf.Optimizer = tf.train.adam(3e-3);
+      const eIdx = Int32Array.from({ length: n }, (_, i) => i * 7);
+      const losses: number[] = [];
+      for (let k = 0; k < 60; k++) {
+        losses.push(
+          tf.tidy(() => {
+            const eb = toDiscBatch(exp, eIdx), pb = toDiscBatch(pol);
+            const alpha = tf.fill([n, 1], 0.5) as tf.Tensor2D;
+            const { value, grads } = tf.variableGrads(() => {
+              const bce = discriminatorLoss(d.raw(eb, true), d.raw(pb, true), { labelsExpertIsOne: true, labelSmoothing: 0 }).loss;
+              return tf.add(bce, tf.mul(0.1, d.gradientPenalty(eb, pb, alpha, "wgan-gp"))) as tf.Scalar;
+            }, d.trainableVariables);
+            opt.applyGradients(grads);
+            return value.arraySync() as number;
+          }),
+        );
+      }
+      assert.ok(losses[59] < (spectralNorm ? 0.8 : 0.7) * losses[0] && losses[59] < losses[30], `${head} sn=${spectralNorm}: ${losses[0]} → ${losses[59]}`);
+      d.dispose();
+      opt.dispose();
+    }
+  }
+});
+
+test("bad demonstrations and mismatched environments give clear errors", () => {
+  assert.throws(() => tiny({ demos: acroDemos }), /holds demonstrations for Acrobot-v1, not CartPole-v1/);
+  assert.throws(() => tiny({ demos: "/nonexistent/traj-1.json" }), /cannot read demonstrations \/nonexistent\/traj-1.json/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-imit-"));
+  const broken = path.join(dir, "broken.json");
+  fs.writeFileSync(broken, "{ not json");
+  assert.throws(() => tiny({ demos: broken }), /is not valid JSON/);
+  const bad: DemoSet = JSON.parse(JSON.stringify(cartDemos));
+  bad.trajectories[0].obs[3][2] = null as unknown as number;
+  assert.throws(() => tiny({ demos: bad }), /trajectory 0: obs\[3\]\[2\] is null/);
+  const badAction: DemoSet = JSON.parse(JSON.stringify(cartDemos));
+  badAction.trajectories[0].actions[5] = 2;
+  assert.throws(() => tiny({ demos: badAction }), /actions\[5\] is 2; actions are integers in \[0, 2\)/);
+  assert.throws(() => tiny({ demos: "" }), /needs expert demonstrations/);
+  assert.throws(() => tiny({ rewardForm: "negLog" as never }), /unknown GAIL reward form/);
+  assert.throws(() => tiny({ discLR: 1 } as never), /unknown option 'discLR'/);
+  assert.throws(() => tiny({ generator: "trpo", generatorOptions: {}, genEntCoef: 0.01 }), /TRPO has none: use causalEntropyCoef/);
+  assert.throws(() => tiny({ generatorOptions: { seed: 1 } }), /generatorOptions.seed is set by the adversarial trainer/);
+  fs.rmSync(dir, { recursive: true });
+});
+
+test("no tensor leaks across a GAIL round (gradient penalty, absorbing, causal entropy); D and π both change", async () => {
+  const gail = tiny({ gradPenalty: 1, absorbing: true, causalEntropyCoef: 0.01, spectralNorm: true });
+  await gail.learn(64); // burn-in round (creates Adam slots, caches)
+  const before = tf.memory().numTensors;
+  const d0 = getFlat(gail.discVariables()), p0 = getFlat(gail.policy.trainableVariables);
+  const res = await gail.learn(128);
+  assert.equal(tf.memory().numTensors, before);
+  assert.notDeepEqual(getFlat(gail.discVariables()), d0);
+  assert.notDeepEqual(getFlat(gail.policy.trainableVariables), p0);
+  for (const k of ["disc/loss", "disc/accExpert", "disc/accGen", "disc/meanDExpert", "disc/meanDGen", "disc/gradPenalty", "gen/gailReward", "gen/absorbingReward", "time/sps"]) {
+    assert.ok(Number.isFinite(res.metrics[k]), `${k} = ${res.metrics[k]}`);
+  }
+  assert.equal(gail.round, 2);
+  gail.dispose();
+});
+
+test("TRPO and REINFORCE generators run a round too", async () => {
+  for (const generator of ["trpo", "reinforce"] as const) {
+    const gail = tiny({ generator, generatorOptions: { numEnvs: 2, nSteps: 32, hidden: [16, 16] }, discHead: "perAction", labelsExpertIsOne: false, rewardForm: "logD" });
+    const r = await gail.learn(64);
+    assert.ok(Number.isFinite(r.metrics["gen/gailReward"]) && r.metrics["gen/gailReward"] <= 0, `${generator}: logD reward ${r.metrics["gen/gailReward"]}`);
+    gail.dispose();
+  }
+});
+
+test("determinism: two tiny GAIL runs with one seed agree exactly", async () => {
+  const run = async () => {
+    const g = tiny({ gradPenalty: 0.5, absorbing: true });
+    const r = await g.learn(128);
+    const out = { metrics: r.metrics, disc: Array.from(getFlat(g.discVariables())), pi: Array.from(getFlat(g.policy.trainableVariables)) };
+    g.dispose();
+    return out;
+  };
+  const a = await run(), b = await run();
+  delete a.metrics["time/sps"], delete b.metrics["time/sps"];
+  for (const k of Object.keys(a.metrics)) if (k.startsWith("time/")) delete a.metrics[k], delete b.metrics[k];
+  assert.deepEqual(a.metrics, b.metrics);
+  assert.deepEqual(a.disc, b.disc);
+  assert.deepEqual(a.pi, b.pi);
+});
+
+test("checkpoint and resume restore the discriminator, its optimiser, the generator and the round", async () => {
+  const g = tiny({ absorbing: true });
+  await g.learn(64);
+  const ckpt = JSON.parse(JSON.stringify(await g.checkpoint()));
+  assert.equal(ckpt.algo, "gail");
+  assert.equal(ckpt.format, "ganrl.checkpoint/1");
+  const h = tiny({ absorbing: true });
+  await h.restore(ckpt);
+  assert.deepEqual(getFlat(h.discVariables()), getFlat(g.discVariables()));
+  assert.deepEqual(getFlat(h.policy.trainableVariables), getFlat(g.policy.trainableVariables));
+  assert.equal(h.round, 1);
+  assert.equal(h.step, 64);
+  const r = await h.learn(128);
+  assert.equal(r.step, 128);
+  await assert.rejects(() => tiny({ generator: "reinforce", generatorOptions: { numEnvs: 2, nSteps: 32 } }).restore(ckpt), /generator is ppo/);
+  g.dispose();
+  h.dispose();
+});
+
+test("absorbing padding: an expert that ends at step T adds one absorbing row of weight H − T", () => {
+  const { samples } = expertSamples(acroDemos, { every: 1, rng: new Rng(0), absorbingHorizon: 500 });
+  const lens = acroDemos.trajectories.map((t) => t.actions.length);
+  const nReal = lens.reduce((a, b) => a + b, 0);
+  assert.equal(samples.n, nReal + 2);
+  assert.deepEqual(Array.from(samples.absorbing.subarray(nReal)), [1, 1]);
+  assert.deepEqual(Array.from(samples.weight.subarray(nReal)), lens.map((T) => 500 - T));
+  // CartPole's expert is cut by the time limit, never terminates: no absorbing rows
+  assert.equal(expertSamples(cartDemos, { every: 1, rng: new Rng(0), absorbingHorizon: 500 }).samples.n, 500);
+});
