@@ -322,3 +322,26 @@ export function formatSeconds(s: number): string {
 export function jsonLine(obj: Record<string, unknown>): string {
   return "{" + Object.entries(obj).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(", ") + "}";
 }
+
+/**
+ * JSON that stays readable and small: objects indented one space per level, but arrays of
+ * plain values and objects holding only plain values on one line each (a network's weights, a
+ * learning curve's points).
+ */
+export function compactJson(value: unknown, indent = ""): string {
+  const plain = (v: unknown) => v === null || typeof v !== "object";
+  if (plain(value)) return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    if (value.every(plain)) return JSON.stringify(value);
+    const inner = indent + " ";
+    return `[\n${value.map((v) => inner + (isFlatObject(v) ? JSON.stringify(v) : compactJson(v, inner))).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return "{}";
+  const inner = indent + " ";
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compactJson(v, inner)}`).join(",\n")}\n${indent}}`;
+}
+
+function isFlatObject(v: unknown): boolean {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v as object).every((x) => x === null || typeof x !== "object");
+}

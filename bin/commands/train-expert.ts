@@ -16,7 +16,7 @@ import { EnvId } from "../../lib/envs";
 import { NetJson } from "../../lib/nn";
 import { TrainerCheckpoint } from "../../lib/rl";
 import { ALGOS, AlgoName, expertOf, makeTrainer, preset } from "./algos";
-import { EvalSummary, commandLine, evaluateActor, formatSeconds, round6, shortFloat32, sidecar } from "./common";
+import { EvalSummary, commandLine, compactJson, evaluateActor, formatSeconds, round6, shortFloat32, sidecar } from "./common";
 
 export const CLI_CHECKPOINT_FORMAT = "ganrl-train-expert/1";
 
@@ -243,8 +243,8 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
   const policyJson = compactNet(
     expert.save({ envId: a.env, algo, seed: a.seed, steps: trainer.step, evaluation: { deterministic: evaluation.deterministic, stochastic: evaluation.stochastic }, metaFile: metaFile.split(/[\\/]/).pop() }),
   );
-  writeJsonAtomic(out, policyJson);
-  writeJsonAtomic(metaFile, meta);
+  writeFileAtomic(out, compactJson(policyJson) + "\n");
+  writeFileAtomic(metaFile, compactJson(meta) + "\n");
   writeFileAtomic(csvFile, curveCsv(curve));
   if (!a.keepCheckpoint && fs.existsSync(ckptFile)) fs.unlinkSync(ckptFile);
   trainer.dispose();
