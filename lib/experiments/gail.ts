@@ -1,0 +1,239 @@
+/**
+ * The GAIL reproduction: run specs for each protocol, the sweep task that executes one run
+ * (GAIL or BC, one environment, one dataset size, one seed), and the tables built from the
+ * stored results.
+ *
+ * Protocols (see `../shared/reference/gail-paper.md` and `lib/imitation/presets.ts`):
+ * - `paper`: CartPole-v0 / Acrobot-v0 (200-step limit, Acrobot's raw 4-number observation),
+ *   demonstrations subsampled every 10th / 5th pair, TRPO with the paper's hyperparameters,
+ *   100-100 tanh networks, reward −log(1 − D) on CartPole and log D on Acrobot, 7 runs, each
+ *   learned policy evaluated deterministically over 50 episodes;
+ * - `v1`: CartPole-v1 / Acrobot-v1 (500-step limit), whole trajectories, the `modern*` presets,
+ *   5 seeds, 50 evaluation episodes each;
+ * - `quick`: the main job (`npm start`): GAIL and BC on CartPole-v1 with 1 and 4 trajectories.
+ *
+ * Table cells pool every evaluation episode of every run of a cell (as the paper's released
+ * numbers do): mean ± population standard deviation over episodes. `normalizedMean` maps the
+ * random policy's mean return to 0 and our expert's to 1.
+ */
+import * as path from "path";
+import { repoRoot, meanStd, GanrlError, initBackend, Rng } from "../core";
+import { makeEnv } from "../envs";
+import { loadDemos, takeTrajectories } from "../data";
+import { GAIL, trainBC, ImitationPreset } from "../imitation";
+import * as presets from "../imitation/presets";
+import { evaluate, Actor } from "../rl";
+import { RunSpec, StoredResult } from "./sweep";
+
+export type Protocol = "paper" | "v1" | "quick";
+export type ImitationAlgo = "BC" | "GAIL";
+
+/** Parameters of one reproduction run (what a `RunSpec` of this module carries). */
+export interface GailRunParams extends Record<string, unknown> {
+  protocol: Protocol;
+  envId: string;
+  algo: ImitationAlgo;
+  trajectories: number;
+  seed: number;
+  /** Name of an export of `lib/imitation/presets.ts`. */
+  preset: string;
+  /** Environment steps for GAIL (default: the preset's). */
+  steps?: number;
+  /** Deterministic evaluation episodes of the final policy. */
+  evalEpisodes: number;
+  /** Extra GAIL options on top of the preset (ablations). */
+  overrides?: Record<string, unknown>;
+}
+
+/** The paper's dataset sizes. */
+export const DATASET_SIZES = [1, 4, 7, 10] as const;
+
+/** Seed of the first evaluation episode of a run: disjoint from training seeds. */
+export const EVAL_SEED = 100_000;
+
+/** Demonstrations shipped for `envId` (the first `n` trajectories of the 10-trajectory set). */
+export function demosFile(envId: string): string {
+  return path.join(repoRoot, "data", "demos", envId, "traj-10.json");
+}
+
+export function getPreset(name: string): ImitationPreset {
+  const p = (presets as unknown as Record<string, ImitationPreset | undefined>)[name];
+  if (!p || typeof p !== "object" || !("gail" in p)) {
+    const names = Object.keys(presets).filter((k) => typeof (presets as Record<string, unknown>)[k] === "object");
+    throw new GanrlError(`unknown imitation preset '${name}'; valid presets: ${names.join(", ")}`);
+  }
+  return p;
+}
+
+function spec(p: GailRunParams): RunSpec {
+  const extra = p.overrides && Object.keys(p.overrides).length ? `/${Object.entries(p.overrides).map(([k, v]) => `${k}=${v}`).join(",")}` : "";
+  return { id: `${p.protocol}/${p.envId}/${p.algo}/traj${p.trajectories}${extra}/seed${p.seed}`, params: p };
+}
+
+/** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
+export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number } = {}): RunSpec[] {
+  const table: Record<Protocol, { envs: [string, string][]; seeds: number; sizes: readonly number[] }> = {
+    paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"]], seeds: 7, sizes: DATASET_SIZES },
+    v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
+    quick: { envs: [["CartPole-v1", "modernCartPole"]], seeds: 3, sizes: [1, 4] },
+  };
+  const t = table[protocol];
+  const out: RunSpec[] = [];
+  for (const [envId, preset] of t.envs) {
+    for (const trajectories of opts.sizes ?? t.sizes) {
+      for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
+        for (const algo of ["BC", "GAIL"] as const) {
+          out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(opts.steps ? { steps: opts.steps } : {}) }));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** One point of a learning curve. */
+export interface CurvePoint {
+  step: number;
+  /** Mean deterministic evaluation return (null between evaluations). */
+  evalReturn: number | null;
+  /** Mean return of the generator's finished training episodes (true reward, monitoring only). */
+  trainReturn: number;
+  accExpert: number;
+  accGen: number;
+}
+
+/** What one run stores. */
+export interface GailRunResult extends Record<string, unknown> {
+  returns: number[];
+  lengths: number[];
+  meanReturn: number;
+  stdReturn: number;
+  envSteps: number;
+  wallSeconds: number;
+  /** First environment step at which the evaluation mean reached 475 (CartPole-v1) — null otherwise. */
+  stepsTo475: number | null;
+  curve: CurvePoint[];
+}
+
+/** The sweep task: trains and evaluates one run. Exported for `runSweep` (module + `runGail`). */
+export async function runGail(s: RunSpec): Promise<GailRunResult> {
+  const p = s.params as GailRunParams;
+  await initBackend({ quiet: true });
+  const preset = getPreset(p.preset);
+  const demos = takeTrajectories(loadDemos(demosFile(p.envId), p.envId), p.trajectories);
+  const t0 = Date.now();
+  if (p.algo === "BC") {
+    const bc = trainBC(demos, { ...preset.bc, envId: p.envId, seed: p.seed });
+    const ev = evaluate(bc.policy, p.envId, { episodes: p.evalEpisodes, seed: EVAL_SEED, deterministic: true });
+    bc.policy.dispose();
+    return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: 0, wallSeconds: (Date.now() - t0) / 1000, stepsTo475: null, curve: [] };
+  }
+  const gail = new GAIL({ ...preset.gail, ...(p.overrides ?? {}), envId: p.envId, demos, seed: p.seed });
+  const curve: CurvePoint[] = [];
+  let stepsTo475: number | null = null;
+  const evalEvery = gail.opts.evalEvery;
+  const result = await gail.learn(p.steps ?? preset.totalSteps, {
+    callback: ({ step, metrics }) => {
+      // critical: eval/* metrics persist between evaluations; only evaluation rounds carry a fresh one.
+      const fresh = evalEvery > 0 && metrics["time/round"] % evalEvery === 0;
+      const ev = metrics["eval/return"];
+      const evalReturn = fresh && typeof ev === "number" && Number.isFinite(ev) ? ev : null;
+      if (evalReturn !== null && evalReturn >= 475 && stepsTo475 === null && p.envId === "CartPole-v1") stepsTo475 = step;
+      curve.push({ step, evalReturn, trainReturn: metrics["gen/epReturn"] ?? NaN, accExpert: metrics["disc/accExpert"] ?? NaN, accGen: metrics["disc/accGen"] ?? NaN });
+    },
+  });
+  const ev = gail.evaluate(p.evalEpisodes, EVAL_SEED, true);
+  gail.dispose();
+  return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: result.step, wallSeconds: (Date.now() - t0) / 1000, stepsTo475, curve };
+}
+
+/** Reference returns for normalisation: a uniform-random policy (0) and our expert (1). */
+export interface Reference {
+  random: number;
+  expert: number;
+}
+
+/** Measures the uniform-random policy and reads the expert's return from its shipped demonstrations. */
+export function referenceReturns(envId: string, episodes = 200): Reference {
+  const env = makeEnv(envId);
+  const rng = new Rng(12345);
+  const randomActor: Actor = {
+    obsDim: env.obsDim,
+    act: (obs: Float32Array) => {
+      const actions = new Int32Array(obs.length / env.obsDim);
+      for (let i = 0; i < actions.length; i++) actions[i] = rng.int(env.actionSpace.n);
+      return { actions };
+    },
+  };
+  const r = evaluate(randomActor, envId, { episodes, seed: EVAL_SEED, deterministic: true });
+  const set = loadDemos(demosFile(envId), envId);
+  return { random: r.mean, expert: set.expertStats.meanReturn };
+}
+
+/** Published GAIL-paper cells (mean, std over pooled episodes), from `../shared/reference/gail-paper.md`. */
+export const PAPER_TABLE: Record<string, Record<ImitationAlgo, Record<number, [number, number]>>> = {
+  "CartPole-v0": {
+    BC: { 1: [72.02, 35.82], 4: [169.18, 59.81], 7: [188.6, 29.61], 10: [177.19, 52.83] },
+    GAIL: { 1: [200, 0], 4: [200, 0], 7: [200, 0], 10: [200, 0] },
+  },
+  "Acrobot-v0": {
+    BC: { 1: [-130.6, 55.08], 4: [-93.2, 32.58], 7: [-96.92, 34.51], 10: [-95.09, 33.33] },
+    GAIL: { 1: [-77.26, 18.03], 4: [-83.12, 23.31], 7: [-82.56, 20.95], 10: [-78.91, 15.76] },
+  },
+};
+
+/** One row of a result table. */
+export interface TableRow extends Record<string, unknown> {
+  env: string;
+  algo: ImitationAlgo;
+  trajectories: number;
+  runs: number;
+  meanReturn: number;
+  stdReturn: number;
+  normalizedMean: number;
+  /** Mean over runs of each run's mean, and the std of those (seed-to-seed spread). */
+  seedMean: number;
+  seedStd: number;
+  paperMean?: number;
+  paperStd?: number;
+}
+
+/** Groups stored results into table rows (pooled episodes, normalised with `refs[env]`). */
+export function buildTable(results: StoredResult[], refs: Record<string, Reference>): TableRow[] {
+  const groups = new Map<string, StoredResult[]>();
+  for (const r of results) {
+    const p = r.params as GailRunParams;
+    if (p.overrides && Object.keys(p.overrides).length) continue;
+    const key = `${p.envId}|${p.algo}|${p.trajectories}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rows: TableRow[] = [];
+  for (const [key, rs] of groups) {
+    const [env, algo, n] = key.split("|");
+    const pooled = rs.flatMap((r) => (r.result as GailRunResult).returns);
+    const { mean, std } = meanStd(pooled);
+    const perSeed = meanStd(rs.map((r) => (r.result as GailRunResult).meanReturn), 1);
+    const ref = refs[env];
+    const row: TableRow = {
+      env,
+      algo: algo as ImitationAlgo,
+      trajectories: Number(n),
+      runs: rs.length,
+      meanReturn: mean,
+      stdReturn: std,
+      normalizedMean: ref ? (mean - ref.random) / (ref.expert - ref.random) : NaN,
+      seedMean: perSeed.mean,
+      seedStd: perSeed.std,
+    };
+    const paper = PAPER_TABLE[env]?.[algo as ImitationAlgo]?.[Number(n)];
+    if (paper) {
+      row.paperMean = paper[0];
+      row.paperStd = paper[1];
+    }
+    rows.push(row);
+  }
+  const order = (r: TableRow) => `${r.env}|${r.trajectories.toString().padStart(3, "0")}|${r.algo}`;
+  return rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+}
+
+export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "paperMean", "paperStd"];
