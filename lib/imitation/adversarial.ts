@@ -237,7 +237,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   readonly expert: Samples;
   /** The policy optimiser; its `policy` is the imitating policy. */
   readonly gen: OnPolicyTrainer<OnPolicyOptions>;
-  /** Stream of the discriminator's minibatches, interpolation weights and initialisation. */
+  /** Stream of the discriminator's minibatches, interpolation weights and the expert subsampling offsets. */
   readonly rng: Rng;
   readonly discOptimizer: tf.Optimizer;
   /** Generator rounds completed (= generator iterations). */

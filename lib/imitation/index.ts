@@ -4,3 +4,5 @@ export * from "./demos";
 export * from "./adversarial";
 export * from "./gail";
 export * from "./bc";
+export * from "./presets";
+export type { DemoSet, Trajectory, Transitions } from "../data";
