@@ -1,0 +1,294 @@
+/**
+ * The AIRL experiment of notebook 11 (issue 6): on CartPole-v1 and Acrobot-v1, for each seed,
+ *
+ * 1. record expert demonstrations (the shipped expert `data/experts/<env>.json` when present,
+ *    else the hand-written controller of `lib/imitation`);
+ * 2. train AIRL (disentangled f = g(s) + γh(s') − h(s), absorbing states, PPO generator) and GAIL
+ *    (`lib/imitation`, logit reward, absorbing states) on them;
+ * 3. compare the learned rewards with the true one (Pearson, Spearman, EPIC; see `evaluate.ts`)
+ *    on expert, random and learned-policy rollouts, and grid them for the heatmaps;
+ * 4. reward transfer: train a fresh PPO policy from scratch on each frozen reward (AIRL's g,
+ *    AIRL's f, GAIL's, the true one) in the original and in changed dynamics, and report its true
+ *    return there.
+ *
+ *     npx tsx lib/irl/experiment.ts --seeds 3            # all runs (2 worker processes), then the CSVs
+ *     npx tsx lib/irl/experiment.ts --seeds 3 --workers 1 --env CartPole-v1
+ *
+ * Runs are resumable (`runs/irl/runs/<id>.json`, one per env × seed); the tables are rebuilt from
+ * whatever runs exist: `data/results/irl-transfer.csv`, `data/results/irl-correlation.csv`,
+ * `data/results/irl-heatmap.csv` (seed 0's grids).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { initBackend, Rng, readJson, writeFileAtomic, repoRoot, meanStd, GanrlError } from "../core";
+import { CategoricalPolicy, NetJson } from "../nn";
+import { Actor } from "../rl";
+import { handCodedExpert, recordDemos, GAIL } from "../imitation";
+import { runSweep, toCsv, RunSpec, StoredResult, readResults } from "../experiments";
+import { AIRL } from "./airl";
+import {
+  RewardModel,
+  airlRewardModel,
+  gailRewardModel,
+  trueRewardModel,
+  collectTransitions,
+  concatTransitions,
+  rewardOnTransitions,
+  pearson,
+  spearman,
+  epicDistance,
+  rewardGrid,
+  evaluateIn,
+  trainOnReward,
+  TransitionSet,
+} from "./evaluate";
+
+/** Budgets and settings of one environment (the `full` and `quick` presets). */
+export interface IrlEnvConfig {
+  envId: "CartPole-v1" | "Acrobot-v1";
+  /** Physics of the "changed" dynamics. */
+  changed: Record<string, number>;
+  /** Expert demonstration episodes. */
+  demoEpisodes: number;
+  /** AIRL and GAIL environment steps. */
+  adversarialSteps: number;
+  /** Steps of each fresh policy in the transfer experiment. */
+  transferSteps: number;
+  /** Evaluation episodes. */
+  evalEpisodes: number;
+  /** Rollout episodes per source (expert, random, learned) for the correlations. */
+  corrEpisodes: number;
+}
+
+/** The PPO settings of every generator and fresh learner (a cheaper variant of the rl-zoo CartPole set). */
+export const IRL_PPO = Object.freeze({ numEnvs: 8, nSteps: 128, batchSize: 256, nEpochs: 10, gamma: 0.99, gaeLambda: 0.95, lr: 1e-3, annealLr: true, entCoef: 0.0, hidden: [64, 64] });
+
+export const IRL_CONFIGS: Readonly<Record<string, IrlEnvConfig>> = Object.freeze({
+  "CartPole-v1": { envId: "CartPole-v1", changed: { length: 1.0 }, demoEpisodes: 8, adversarialSteps: 60_000, transferSteps: 40_000, evalEpisodes: 10, corrEpisodes: 10 },
+  "Acrobot-v1": { envId: "Acrobot-v1", changed: { linkMass2: 2.0 }, demoEpisodes: 8, adversarialSteps: 100_000, transferSteps: 60_000, evalEpisodes: 10, corrEpisodes: 10 },
+});
+
+/** The demonstrator: the shipped expert policy when present, else the hand-written controller. */
+export function loadExpert(envId: string): { actor: Actor; name: string } {
+  const file = path.join(repoRoot, "data", "experts", `${envId}.json`);
+  if (fs.existsSync(file)) return { actor: CategoricalPolicy.fromJSON(readJson(file) as NetJson), name: `data/experts/${envId}.json` };
+  return { actor: handCodedExpert(envId), name: "handCodedExpert" };
+}
+
+/** One run's result (stored by the sweep). */
+export interface IrlRunResult {
+  envId: string;
+  seed: number;
+  expert: string;
+  /** True returns of the demonstrator and of uniform random actions, by dynamics. */
+  reference: Record<"original" | "changed", { expert: number; random: number }>;
+  /** AIRL's and GAIL's own (imitating) policies, true return in the original env. */
+  imitation: { airl: number; gail: number };
+  /** reward → dynamics → { mean, std } of the fresh policy's true return. */
+  transfer: Record<string, Record<"original" | "changed", { mean: number; std: number }>>;
+  /** reward → source → { pearson, spearman }, plus epic (pooled). */
+  correlation: Record<string, Record<string, { pearson: number; spearman: number }> & { epic?: unknown }>;
+  epic: Record<string, number>;
+  /** Heatmap grids (g, f's g, GAIL action-averaged, true). */
+  grids: Record<string, { x: number[]; y: number[]; z: number[][]; xName: string; yName: string }>;
+  seconds: Record<string, number>;
+}
+
+/** The sweep task: one environment × one seed (`params: { envId, seed, quick }`). */
+export async function irlRun(spec: RunSpec): Promise<IrlRunResult> {
+  await initBackend({ quiet: true });
+  const envId = String(spec.params.envId);
+  const seed = Number(spec.params.seed);
+  const base = IRL_CONFIGS[envId];
+  if (!base) throw new GanrlError(`no IRL config for ${envId}`);
+  const cfg: IrlEnvConfig = spec.params.quick ? { ...base, adversarialSteps: 8192, transferSteps: 4096, evalEpisodes: 2, corrEpisodes: 2, demoEpisodes: 2 } : base;
+  const log = (m: string) => spec.params.verbose && console.log(`[${envId} seed ${seed}] ${m}`);
+  const secs: Record<string, number> = {};
+  const timed = async <T>(k: string, f: () => Promise<T> | T): Promise<T> => {
+    const t0 = Date.now();
+    const r = await f();
+    secs[k] = (Date.now() - t0) / 1000;
+    log(`${k} ${secs[k]}s`);
+    return r;
+  };
+  const expert = loadExpert(envId);
+  const demos = recordDemos(expert.actor, envId, { episodes: cfg.demoEpisodes, seed: 1000 + 100 * seed, source: { expert: expert.name } });
+  const evalOpts = { episodes: cfg.evalEpisodes, seed: 50_000 + 1000 * seed };
+  const reference = {
+    original: { expert: evaluateIn(expert.actor, envId, evalOpts).mean, random: collectTransitions(null, envId, { episodes: cfg.evalEpisodes, seed: evalOpts.seed }).meanReturn },
+    changed: { expert: evaluateIn(expert.actor, envId, { ...evalOpts, params: cfg.changed }).mean, random: collectTransitions(null, envId, { episodes: cfg.evalEpisodes, seed: evalOpts.seed, params: cfg.changed }).meanReturn },
+  };
+  const common = { envId, demos, generator: "ppo" as const, generatorOptions: { ...IRL_PPO }, discBatchSize: 256, discSteps: 5, seed };
+  const airl = new AIRL({ ...common });
+  const gail = new GAIL({ ...common });
+  try {
+    await timed("airl", () => airl.learn(cfg.adversarialSteps));
+    await timed("gail", () => gail.learn(cfg.adversarialSteps));
+    const imitation = { airl: evaluateIn(airl.policy, envId, evalOpts).mean, gail: evaluateIn(gail.policy, envId, evalOpts).mean };
+    log(`imitation ${JSON.stringify(imitation)} reference ${JSON.stringify(reference)}`);
+    const models: Record<string, RewardModel> = { "airl-g": airlRewardModel(airl, "g"), "airl-f": airlRewardModel(airl, "f"), gail: gailRewardModel(gail), true: trueRewardModel(envId) };
+    const gamma = airl.shapingGamma;
+    // correlations and EPIC
+    const sources: Record<string, TransitionSet> = {
+      expert: collectTransitions(expert.actor, envId, { episodes: cfg.corrEpisodes, seed: 70_000 + seed, deterministic: true }),
+      random: collectTransitions(null, envId, { episodes: cfg.corrEpisodes, seed: 71_000 + seed }),
+      learned: collectTransitions(airl.policy, envId, { episodes: cfg.corrEpisodes, seed: 72_000 + seed, rng: new Rng(seed) }),
+    };
+    const pooled = concatTransitions(Object.values(sources));
+    const nA = airl.gen.env.nActions;
+    const correlation: IrlRunResult["correlation"] = {};
+    const epic: Record<string, number> = {};
+    for (const name of ["airl-g", "airl-f", "gail"]) {
+      correlation[name] = {};
+      for (const [src, t] of [...Object.entries(sources), ["pooled", pooled] as const]) {
+        const a = rewardOnTransitions(models[name], t, gamma);
+        const b = rewardOnTransitions(models.true, t, gamma);
+        correlation[name][src] = { pearson: pearson(a, b), spearman: spearman(a, b) };
+      }
+      epic[name] = epicDistance(models[name], models.true, pooled, nA, gamma);
+    }
+    const grids: IrlRunResult["grids"] = {};
+    for (const name of ["airl-g", "gail"]) grids[name] = rewardGrid(models[name], envId, 31);
+    grids.true = rewardGrid(models.true, envId, 31, true);
+    // transfer
+    const transfer: IrlRunResult["transfer"] = {};
+    for (const name of ["airl-g", "airl-f", "gail", "true"]) {
+      transfer[name] = {} as Record<"original" | "changed", { mean: number; std: number }>;
+      for (const dyn of ["original", "changed"] as const) {
+        const r = await timed(`transfer/${name}/${dyn}`, () =>
+          trainOnReward({ envId, params: dyn === "changed" ? cfg.changed : null, model: name === "true" ? null : models[name], steps: cfg.transferSteps, ppo: { ...IRL_PPO }, seed: 500 + seed, evalEpisodes: cfg.evalEpisodes, evalSeed: evalOpts.seed }),
+        );
+        transfer[name][dyn] = { mean: r.mean, std: r.std };
+        log(`transfer ${name} ${dyn}: ${r.mean.toFixed(1)}`);
+      }
+    }
+    return { envId, seed, expert: expert.name, reference, imitation, transfer, correlation, epic, grids, seconds: secs };
+  } finally {
+    airl.dispose();
+    gail.dispose();
+  }
+}
+
+/** Rows of `irl-transfer.csv` from stored runs (mean ± std over seeds of each seed's mean return). */
+export function transferRows(results: IrlRunResult[]): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const envs = [...new Set(results.map((r) => r.envId))].sort();
+  for (const envId of envs) {
+    const rs = results.filter((r) => r.envId === envId).sort((a, b) => a.seed - b.seed);
+    for (const dyn of ["original", "changed"] as const) {
+      const expert = meanStd(rs.map((r) => r.reference[dyn].expert)).mean;
+      const random = meanStd(rs.map((r) => r.reference[dyn].random)).mean;
+      for (const reward of ["airl-g", "airl-f", "gail", "true"]) {
+        const per = rs.map((r) => r.transfer[reward][dyn].mean);
+        const norm = rs.map((r) => (r.transfer[reward][dyn].mean - r.reference[dyn].random) / (r.reference[dyn].expert - r.reference[dyn].random));
+        const ms = meanStd(per, 1);
+        rows.push({
+          env: envId,
+          dynamics: dyn,
+          reward,
+          meanReturn: ms.mean,
+          stdReturn: ms.std,
+          normalizedMean: meanStd(norm).mean,
+          seeds: rs.length,
+          perSeed: per.map((x) => x.toFixed(1)).join(" "),
+          atLeast90pctExpert: per.filter((x, i) => (envId.startsWith("CartPole") ? x >= 0.9 * rs[i].reference[dyn].expert : (x - rs[i].reference[dyn].random) >= 0.9 * (rs[i].reference[dyn].expert - rs[i].reference[dyn].random))).length,
+          expertReturn: expert,
+          randomReturn: random,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Rows of `irl-correlation.csv`: reward × source, mean ± std over seeds; EPIC on the pooled source. */
+export function correlationRows(results: IrlRunResult[]): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  const envs = [...new Set(results.map((r) => r.envId))].sort();
+  const fin = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
+  for (const envId of envs) {
+    const rs = results.filter((r) => r.envId === envId);
+    for (const reward of ["airl-g", "airl-f", "gail"]) {
+      for (const source of ["expert", "random", "learned", "pooled"]) {
+        const p = fin(rs.map((r) => r.correlation[reward][source].pearson));
+        const s = fin(rs.map((r) => r.correlation[reward][source].spearman));
+        const e = source === "pooled" ? fin(rs.map((r) => r.epic[reward])) : [];
+        rows.push({
+          env: envId,
+          reward,
+          source,
+          pearson: p.length ? meanStd(p).mean : NaN,
+          pearsonStd: p.length ? meanStd(p, 1).std : NaN,
+          spearman: s.length ? meanStd(s).mean : NaN,
+          spearmanStd: s.length ? meanStd(s, 1).std : NaN,
+          epic: e.length ? meanStd(e).mean : "",
+          epicStd: e.length ? meanStd(e, 1).std : "",
+          seeds: p.length,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Long-format heatmap rows (seed 0 of each env): env, reward, x, y, value. */
+export function heatmapRows(results: IrlRunResult[]): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const r of results.filter((x) => x.seed === 0)) {
+    for (const [reward, g] of Object.entries(r.grids)) {
+      g.y.forEach((y, iy) => g.x.forEach((x, ix) => rows.push({ env: r.envId, reward, x, y, value: g.z[iy][ix] })));
+    }
+  }
+  return rows;
+}
+
+/** Writes the three CSVs from whatever runs are stored under `outDir`. */
+export function writeTables(outDir: string, resultsDir = path.join(repoRoot, "data", "results")): { transfer: Record<string, unknown>[]; correlation: Record<string, unknown>[] } {
+  const stored = [...readResults(outDir).values()].filter((s: StoredResult) => !s.params.quick).map((s) => s.result as unknown as IrlRunResult);
+  const transfer = transferRows(stored);
+  const correlation = correlationRows(stored);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  writeFileAtomic(path.join(resultsDir, "irl-transfer.csv"), toCsv(transfer));
+  writeFileAtomic(path.join(resultsDir, "irl-correlation.csv"), toCsv(correlation));
+  writeFileAtomic(path.join(resultsDir, "irl-heatmap.csv"), toCsv(heatmapRows(stored)));
+  return { transfer, correlation };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (k: string, d: string) => {
+    const i = args.indexOf(k);
+    return i >= 0 ? args[i + 1] : d;
+  };
+  const seeds = Number(opt("--seeds", "3"));
+  const workers = Number(opt("--workers", "2"));
+  const envs = opt("--env", "CartPole-v1,Acrobot-v1").split(",");
+  const outDir = path.resolve(opt("--out", path.join(repoRoot, "runs", "irl")));
+  const quick = args.includes("--quick");
+  if (args.includes("--one")) {
+    // debugging: one run in this process, printed
+    const r = await irlRun({ id: "one", params: { envId: envs[0], seed: 0, quick, verbose: true } });
+    console.log(JSON.stringify({ ...r, grids: undefined }, null, 1));
+    return;
+  }
+  const specs: RunSpec[] = [];
+  for (const envId of envs) for (let s = 0; s < seeds; s++) specs.push({ id: `${quick ? "quick/" : ""}${envId}/seed${s}`, params: { envId, seed: s, quick } });
+  await runSweep(specs, {
+    task: { module: __filename, fn: "irlRun" },
+    outDir,
+    workers,
+    onProgress: (e) => console.log(`${e.kind} ${e.id} (${e.done}/${e.total})${e.seconds ? ` ${e.seconds.toFixed(0)}s` : ""}${e.error ? ` ${e.error}` : ""}`),
+  });
+  if (!quick) {
+    const t = writeTables(outDir);
+    console.log(toCsv(t.transfer));
+    console.log(toCsv(t.correlation));
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
