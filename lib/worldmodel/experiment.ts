@@ -17,7 +17,8 @@
  *
  * CSV columns: env, variant, model (gan | mle | none = PPO without a model), metric, mean, std
  * (sample std over seeds), seeds. Budgets here are the experiment's: learning rates 1e-3 (the
- * notes' 1e-4 trains too slowly for 3,000 steps on a laptop CPU; see notebook 10), 3,000 steps.
+ * notes' 1e-4 trains too slowly for 2,000 steps on a laptop CPU; see notebook 10), 2,000 model steps, 2 MPC
+ * episodes per model and seed.
  */
 import * as path from "path";
 import { Rng, initBackend, writeFileAtomic, GanrlError, meanStd } from "../core";
@@ -45,9 +46,9 @@ export interface WorldExperimentConfig {
 export const WORLD_EXPERIMENT: Readonly<WorldExperimentConfig> = Object.freeze({
   trainSteps: 6000,
   testSteps: 1000,
-  modelSteps: 3000,
+  modelSteps: 2000,
   model: { lrG: 1e-3, lrD: 1e-3, hidden: [64, 64], discHidden: [64, 64], noiseDim: 4, lambda: 10, batchSize: 128 },
-  mpc: { episodes: 3, horizon: 25, samples: 128, iterations: 2, elites: 16, shaping: 0.1 },
+  mpc: { episodes: 2, horizon: 25, samples: 128, iterations: 2, elites: 16, shaping: 0.1 },
   mmdPairs: 40,
   mmdSamples: 32,
   discSteps: 200,
