@@ -22,7 +22,6 @@ import {
   spearman,
   epicDistance,
   RewardModel,
-  TransitionSet,
   collectTransitions,
   rewardOnTransitions,
   trueRewardModel,
