@@ -40,17 +40,32 @@ export function buildProgram(): Command {
     .addOption(new Option("--algo <name>", "algorithm").choices([...ALGOS]).default("ppo"))
     .requiredOption("--env <id>", ENV_HELP, parseEnvId)
     .option("--seed <n>", "seed of everything (weights, sampling, environments)", parseSeed, 0)
-    .option("--steps <n>", "budget in environment steps (default per algorithm and env: ppo 1e5 CartPole / 1e6 Acrobot, trpo 5e5, reinforce 3e5 / 1e6)", parsePositiveInt)
+    .option("--steps <n>", "budget in environment steps (default per algorithm, CartPole / Acrobot: ppo 1e5 / 1e6, trpo 5e5, reinforce 3e5 / 1e6, dqn 5e4 / 1e5)", parsePositiveInt)
     .option("--out <file>", "policy file (default data/experts/<env>.json)")
     .option("--checkpoint-every <n>", "write a checkpoint every n iterations (atomic)", parsePositiveInt, 10)
     .option("--checkpoint <file>", "checkpoint file (default <out> with .ckpt.json)")
     .option("--resume", "continue from the checkpoint (same --algo, --env, --seed; --steps may extend the budget)", false)
-    .option("--keep-checkpoint", "keep the checkpoint after training finishes (default: delete it)", false)
+    .option("--keep-checkpoint", "keep the checkpoint after training finishes (it is deleted otherwise)", false)
     .option("--eval-episodes <n>", "episodes of the final evaluation (deterministic and stochastic)", parsePositiveInt, 100)
     .option("--eval-seed <n>", "first seed of the final evaluation episodes", parseSeed, 0)
     .option("--set <key=value>", "override an algorithm option, e.g. --set lr=3e-4 --set hidden=[64,64] (repeatable)", collect, [] as string[])
     .option("--no-progress", "no progress bar or progress lines")
     .option("--json", "print a one-line JSON summary as the last line", false)
+    .addHelpText(
+      "after",
+      `
+Progress: a bar (steps, steps/s, ETA, mean return of the last 100 training episodes) on a
+terminal, a line every 10% otherwise. Ctrl-C writes a checkpoint and exits 130; continue with
+the same command plus --resume. The final evaluation runs --eval-episodes episodes both
+deterministic (argmax) and stochastic (sampled; epsilon-greedy for dqn) and is recorded in
+<out>.meta.json and in the policy file's meta.
+
+Examples:
+  npx ganrl train-expert --algo ppo --env CartPole-v1 --seed 0
+  npx ganrl train-expert --algo ppo --env Acrobot-v1 --seed 0 --checkpoint-every 20
+  npx ganrl train-expert --algo ppo --env Acrobot-v1 --seed 0 --resume
+  npx ganrl train-expert --algo dqn --env CartPole-v1 --out /tmp/dqn.json --set hidden=[128,128] --set lr=1e-3`,
+    )
     .action(async (o) => {
       await trainExpert({
         algo: o.algo,
@@ -80,6 +95,16 @@ export function buildProgram(): Command {
     .option("--deterministic", "argmax actions (the default)")
     .option("--stochastic", "sample actions a ~ π(·|s) (as the demonstrations do)")
     .option("--json", 'print {"env", "episodes", "meanReturn", "stdReturn", "meanLength"} as the last line', false)
+    .addHelpText(
+      "after",
+      `
+Deterministic (argmax) is the default: it is how the GAIL paper and the SB3 zoo evaluate
+policies. --stochastic samples a ~ pi(.|s), the way the demonstrations are drawn (for a DQN
+expert: epsilon-greedy with the epsilon it finished training with).
+
+Example:
+  npx ganrl eval --policy data/experts/CartPole-v1.json --env CartPole-v1 --episodes 100 --seed 0 --json`,
+    )
     .action(async (o) => {
       await evalCommand({ policy: o.policy, env: o.env, episodes: o.episodes, seed: o.seed, deterministic: o.deterministic, stochastic: o.stochastic, json: o.json });
     });
@@ -98,6 +123,18 @@ export function buildProgram(): Command {
     .option("--csv <file>", "also write every transition as CSV (danfo.js)")
     .option("--deterministic", "argmax actions instead of sampling", false)
     .option("--json", "print a one-line JSON summary as the last line", false)
+    .addHelpText(
+      "after",
+      `
+Sampling is stochastic by default, as the GAIL paper sampled its expert trajectories.
+Trajectory i resets with seed S + i and draws its actions from its own stream, so the first k
+trajectories of a run with --n N equal a run with --n k. Every file is validated before
+anything is written, and written atomically.
+
+Example (the shipped sets):
+  npx ganrl demos --env CartPole-v1 --policy data/experts/CartPole-v1.json --n 50 --seed 1000 \\
+    --out data/demos/CartPole-v1/pool-50.json --subsets 1,4,7,10`,
+    )
     .action(async (o) => {
       await demosCommand({ env: o.env, policy: o.policy, n: o.n, seed: o.seed, out: o.out, csv: o.csv, subsets: o.subsets, deterministic: o.deterministic, json: o.json });
     });

@@ -114,7 +114,12 @@ export async function demosCommand(a: DemosArgs): Promise<void> {
     const f = subsetFile(out, k);
     if (path.resolve(f) === path.resolve(out)) continue;
     const sub = takeTrajectories(set, k);
-    sub.source = { ...source, subsetOf: path.basename(out), note: `the first ${k} trajectories of ${path.basename(out)}` };
+    sub.source = {
+      ...source,
+      seeds: `${a.seed}..${a.seed + k - 1} (trajectory i resets with seed ${a.seed} + i)`,
+      subsetOf: path.basename(out),
+      note: `the first ${k === 1 ? "trajectory" : `${k} trajectories`} of ${path.basename(out)}`,
+    };
     sub.expertStats = roundStats(sub.expertStats);
     files.push([f, validateDemoSet(sub, f)]);
   }
