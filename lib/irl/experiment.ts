@@ -65,7 +65,7 @@ export const IRL_PPO = Object.freeze({ numEnvs: 8, nSteps: 128, batchSize: 256, 
 
 export const IRL_CONFIGS: Readonly<Record<string, IrlEnvConfig>> = Object.freeze({
   "CartPole-v1": { envId: "CartPole-v1", changed: { length: 1.0 }, demoEpisodes: 8, adversarialSteps: 60_000, transferSteps: 40_000, evalEpisodes: 10, corrEpisodes: 10 },
-  "Acrobot-v1": { envId: "Acrobot-v1", changed: { linkMass2: 2.0 }, demoEpisodes: 8, adversarialSteps: 100_000, transferSteps: 60_000, evalEpisodes: 10, corrEpisodes: 10 },
+  "Acrobot-v1": { envId: "Acrobot-v1", changed: { linkMass2: 2.0 }, demoEpisodes: 8, adversarialSteps: 50_000, transferSteps: 40_000, evalEpisodes: 10, corrEpisodes: 5 },
 });
 
 /** The demonstrator: the shipped expert policy when present, else the hand-written controller. */
@@ -290,5 +290,37 @@ if (require.main === module) {
   main().catch((e) => {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
+  });
+}
+
+/** Reads a CSV written by `toCsv` (numbers parsed, quoted cells unquoted) into rows. */
+export function readCsv(file: string): Record<string, string | number>[] {
+  const text = fs.readFileSync(file, "utf8").trim();
+  const split = (line: string): string[] => {
+    const out: string[] = [];
+    let cur = "", q = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (q) {
+        if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; }
+        else if (c === '"') q = false;
+        else cur += c;
+      } else if (c === '"') q = true;
+      else if (c === ",") { out.push(cur); cur = ""; }
+      else cur += c;
+    }
+    out.push(cur);
+    return out;
+  };
+  const [head, ...lines] = text.split("\n");
+  const cols = split(head);
+  return lines.map((l) => {
+    const cells = split(l);
+    const row: Record<string, string | number> = {};
+    cols.forEach((c, k) => {
+      const v = cells[k] ?? "";
+      row[c] = v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v === "NaN" ? NaN : v;
+    });
+    return row;
   });
 }
