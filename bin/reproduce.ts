@@ -5,7 +5,8 @@
  *                                               CartPole-v1, 1 and 4 trajectories, 3 seeds)
  *   npm run reproduce -- --protocol v1          the modern table (CartPole-v1, Acrobot-v1)
  *   npm run reproduce -- --protocol paper       the paper-faithful table (CartPole-v0, Acrobot-v0)
- *   npm run reproduce -- --full                 v1 and paper
+ *   npm run reproduce -- --protocol ablation    the stabiliser ablation (gradient penalty, D steps, entropy)
+ *   npm run reproduce -- --full                 v1, paper and ablation
  *   ... --shard 0/4 --workers 2                 one quarter of the runs, two processes at a time
  *
  * Runs are stored in data/results/runs/<protocol>/<env>/<algo>/traj<n>/seed<k>.json; a run whose result exists is skipped,
@@ -19,11 +20,11 @@ import { Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { initBackend, describeBackend, repoRoot, writeFileAtomic, GanrlError, checkPositiveInt } from "../lib/core";
 import { runSweep, parseShard, readResults, toCsv, StoredResult } from "../lib/experiments";
-import { protocolSpecs, buildTable, referenceReturns, TABLE_COLUMNS, Protocol, GailRunParams, Reference } from "../lib/experiments/gail";
+import { protocolSpecs, buildTable, buildAblationTable, referenceReturns, TABLE_COLUMNS, ABLATION_COLUMNS, Protocol, GailRunParams, Reference } from "../lib/experiments/gail";
 import { reportHtml } from "../lib/experiments/report";
 import { tableText } from "../lib/viz/table";
 
-const PROTOCOLS: Protocol[] = ["quick", "v1", "paper"];
+const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "ablation"];
 
 interface Args {
   protocol: string;
@@ -91,6 +92,14 @@ function writeTables(protocol: Protocol, results: StoredResult[], outDir: string
   const envs = [...new Set(results.map((r) => (r.params as GailRunParams).envId))];
   const refs: Record<string, Reference> = {};
   for (const env of envs) refs[env] = referenceReturns(env);
+  if (protocol === "ablation") {
+    const ab = buildAblationTable(results, refs);
+    const file = path.join(outDir, "gail-ablation.csv");
+    writeFileAtomic(file, toCsv(ab, ABLATION_COLUMNS));
+    console.log("\n" + tableText(ab, { caption: "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)", digits: 3 }));
+    console.log(`\nwrote ${path.relative(repoRoot, file)}`);
+    return;
+  }
   const rows = buildTable(results, refs);
   const csvFile = path.join(outDir, `gail-table-${protocol}.csv`);
   writeFileAtomic(csvFile, toCsv(rows, TABLE_COLUMNS));
@@ -110,7 +119,7 @@ export async function main(argv = process.argv): Promise<void> {
     .name("reproduce")
     .description("Reproduce the GAIL paper's classic-control table (GAIL vs behavioural cloning) and write tables and an HTML report.")
     .option("--protocol <name>", `which table: ${PROTOCOLS.join(", ")}`, "quick")
-    .option("--full", "run the v1 and paper protocols")
+    .option("--full", "run the v1, paper and ablation protocols")
     .option("--workers <n>", "parallel worker processes (default: CPU cores)", String(os.cpus().length))
     .option("--shard <i/n>", "run only shard i of n (e.g. 0/4) so several machines share a sweep")
     .option("--seeds <n>", "seeds per cell (default: 3 quick, 5 v1, 7 paper)")
@@ -119,7 +128,7 @@ export async function main(argv = process.argv): Promise<void> {
     .option("--force", "re-run runs whose results exist")
     .parse(argv);
   const a = program.opts<Args>();
-  const protocols: Protocol[] = a.full ? ["v1", "paper"] : [a.protocol as Protocol];
+  const protocols: Protocol[] = a.full ? ["v1", "paper", "ablation"] : [a.protocol as Protocol];
   for (const p of protocols) {
     if (!PROTOCOLS.includes(p)) throw new GanrlError(`unknown protocol '${p}'; valid: ${PROTOCOLS.join(", ")}`);
   }

@@ -20,12 +20,11 @@ import * as path from "path";
 import { repoRoot, meanStd, GanrlError, initBackend, Rng } from "../core";
 import { makeEnv } from "../envs";
 import { loadDemos, takeTrajectories } from "../data";
-import { GAIL, trainBC, ImitationPreset } from "../imitation";
-import * as presets from "../imitation/presets";
+import { GAIL, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
 import { evaluate, Actor } from "../rl";
 import { RunSpec, StoredResult } from "./sweep";
 
-export type Protocol = "paper" | "v1" | "quick";
+export type Protocol = "paper" | "v1" | "quick" | "ablation";
 export type ImitationAlgo = "BC" | "GAIL";
 
 /** Parameters of one reproduction run (what a `RunSpec` of this module carries). */
@@ -57,11 +56,8 @@ export function demosFile(envId: string): string {
 }
 
 export function getPreset(name: string): ImitationPreset {
-  const p = (presets as unknown as Record<string, ImitationPreset | undefined>)[name];
-  if (!p || typeof p !== "object" || !("gail" in p)) {
-    const names = Object.keys(presets).filter((k) => typeof (presets as Record<string, unknown>)[k] === "object");
-    throw new GanrlError(`unknown imitation preset '${name}'; valid presets: ${names.join(", ")}`);
-  }
+  const p = IMITATION_PRESETS[name];
+  if (!p) throw new GanrlError(`unknown imitation preset '${name}'; valid presets: ${Object.keys(IMITATION_PRESETS).join(", ")}`);
   return p;
 }
 
@@ -72,11 +68,12 @@ function spec(p: GailRunParams): RunSpec {
 
 /** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
 export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number } = {}): RunSpec[] {
-  const table: Record<Protocol, { envs: [string, string][]; seeds: number; sizes: readonly number[] }> = {
+  const table: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[] }> = {
     paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"]], seeds: 7, sizes: DATASET_SIZES },
     v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
     quick: { envs: [["CartPole-v1", "modernCartPole"]], seeds: 3, sizes: [1, 4] },
   };
+  if (protocol === "ablation") return ablationSpecs(opts);
   const t = table[protocol];
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
@@ -90,6 +87,102 @@ export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?
   }
   return out;
 }
+
+/**
+ * The stabiliser ablation of the GAIL notes (`../shared/reference/gail-notes-claims.md`), each
+ * switch varied alone on top of the `modern*` preset, GAIL with 1 trajectory on CartPole-v1 and
+ * Acrobot-v1. `claim` is the notes' figure (share of expert performance) for that setting.
+ */
+export const ABLATIONS: { name: string; option: string; values: { value: number; claim: string }[] }[] = [
+  { name: "gradient penalty", option: "gradPenalty", values: [{ value: 0, claim: "mode collapse, 60% success" }, { value: 10, claim: "stable, 90% success" }] },
+  {
+    name: "discriminator steps per generator iteration",
+    option: "discSteps",
+    values: [
+      { value: 1, claim: "~70% of expert (D underfits)" },
+      { value: 5, claim: "~90% of expert (optimal)" },
+      { value: 20, claim: "~75% of expert (D overfits)" },
+    ],
+  },
+  {
+    name: "generator entropy coefficient",
+    option: "genEntCoef",
+    values: [
+      { value: 0, claim: "mode collapse to a deterministic policy" },
+      { value: 0.01, claim: "~90% of expert" },
+      { value: 0.1, claim: "~70% of expert (too stochastic)" },
+    ],
+  },
+];
+
+function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number }): RunSpec[] {
+  const out: RunSpec[] = [];
+  for (const [envId, preset] of [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]]) {
+    for (const a of ABLATIONS) {
+      for (const v of a.values) {
+        for (let seed = 0; seed < (opts.seeds ?? 5); seed++) {
+          out.push(spec({ protocol: "ablation", envId, algo: "GAIL", trajectories: 1, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, overrides: { [a.option]: v.value }, ...(opts.steps ? { steps: opts.steps } : {}) }));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** One row of the ablation table. */
+export interface AblationRow extends Record<string, unknown> {
+  env: string;
+  ablation: string;
+  option: string;
+  value: number;
+  runs: number;
+  normalizedMean: number;
+  normalizedStd: number;
+  /** Share of runs whose evaluation return reached 95% of the expert's (normalised ≥ 0.95) at some evaluation. */
+  reached95: number;
+  /** Discriminator accuracy on expert / policy samples, mean over runs, over the last quarter of training. */
+  lateAccExpert: number;
+  lateAccGen: number;
+  claim: string;
+}
+
+/** The ablation table from stored results. */
+export function buildAblationTable(results: StoredResult[], refs: Record<string, Reference>): AblationRow[] {
+  const rows: AblationRow[] = [];
+  const norm = (env: string, x: number) => (x - refs[env].random) / (refs[env].expert - refs[env].random);
+  for (const env of [...new Set(results.map((r) => (r.params as GailRunParams).envId))].sort()) {
+    for (const a of ABLATIONS) {
+      for (const v of a.values) {
+        const rs = results.filter((r) => {
+          const p = r.params as GailRunParams;
+          return p.envId === env && p.overrides?.[a.option] === v.value;
+        });
+        if (!rs.length) continue;
+        const res = rs.map((r) => r.result as GailRunResult);
+        const finals = meanStd(res.map((r) => norm(env, r.meanReturn)), 1);
+        const reached = res.filter((r) => r.curve.some((pt) => pt.evalReturn !== null && norm(env, pt.evalReturn) >= 0.95)).length;
+        const late = (pick: (pt: CurvePoint) => number) =>
+          meanStd(res.map((r) => meanStd(r.curve.slice(Math.floor(r.curve.length * 0.75)).map(pick).filter(Number.isFinite)).mean)).mean;
+        rows.push({
+          env,
+          ablation: a.name,
+          option: a.option,
+          value: v.value,
+          runs: rs.length,
+          normalizedMean: finals.mean,
+          normalizedStd: finals.std,
+          reached95: reached / rs.length,
+          lateAccExpert: late((pt) => pt.accExpert),
+          lateAccGen: late((pt) => pt.accGen),
+          claim: v.claim,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+export const ABLATION_COLUMNS = ["env", "ablation", "option", "value", "runs", "normalizedMean", "normalizedStd", "reached95", "lateAccExpert", "lateAccGen", "claim"];
 
 /** One point of a learning curve. */
 export interface CurvePoint {
