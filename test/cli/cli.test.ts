@@ -1,0 +1,175 @@
+/**
+ * The command line (`npx ganrl`) and the data it ships: the demonstration sets load and
+ * validate and are nested as the paper's; every expert loads and beats a random policy by far
+ * in a few episodes; `eval --json`'s last line has the exact keys; bad input exits 2 with one
+ * clear line and writes nothing; `train-expert --resume` continues a checkpoint.
+ */
+import { test, before } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFile } from "child_process";
+import { initBackend, Rng, repoRoot } from "../../lib/core";
+import { ENV_IDS, EnvId } from "../../lib/envs";
+import { CategoricalPolicy } from "../../lib/nn";
+import { loadDemos } from "../../lib/data";
+import { evaluateActor, loadActorFor, shortFloat32 } from "../../bin/commands/common";
+
+const CLI = path.join(repoRoot, "bin", "ganrl.cjs");
+const SIZES = [1, 4, 7, 10];
+
+/** A uniform-random policy's mean return (gail-paper.md; v0 limits cap CartPole at 200). */
+const RANDOM: Record<EnvId, number> = { "CartPole-v1": 22.2, "CartPole-v0": 22.2, "Acrobot-v1": -499.1, "Acrobot-v0": -200 };
+/** What a few expert episodes must beat: far above random. */
+const EXPERT_FLOOR: Record<EnvId, number> = { "CartPole-v1": 400, "CartPole-v0": 190, "Acrobot-v1": -120, "Acrobot-v0": -120 };
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/ganrl.cjs ...args` (asynchronously, so independent runs can overlap). */
+function runCli(args: string[], cwd = repoRoot): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, GANRL_QUICK: "" }, timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-cli-"));
+}
+
+/** An input error: exit code 2, one `ganrl: error` line on stderr that contains `pattern`. */
+function assertUsageError(r: CliRun, pattern: RegExp): void {
+  assert.equal(r.code, 2, `exit code ${r.code}; stderr: ${r.stderr}`);
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, `expected one error line, got:\n${r.stderr}`);
+  assert.match(lines[0], /^ganrl: error/);
+  assert.match(lines[0], pattern);
+}
+
+before(async () => {
+  await initBackend({ quiet: true });
+});
+
+test("shipped demonstration sets load, validate, and are nested (1 ⊂ 4 ⊂ 7 ⊂ 10 ⊂ pool)", () => {
+  for (const env of ENV_IDS) {
+    const dir = path.join(repoRoot, "data", "demos", env);
+    const pool = loadDemos(path.join(dir, "pool-50.json"), env);
+    assert.ok(pool.trajectories.length >= 50, `${env} pool has ${pool.trajectories.length} trajectories`);
+    for (const k of SIZES) {
+      const set = loadDemos(path.join(dir, `traj-${k}.json`), env);
+      assert.equal(set.trajectories.length, k);
+      assert.deepEqual(set.trajectories, pool.trajectories.slice(0, k), `${env} traj-${k} is not the first ${k} of the pool`);
+    }
+    assert.ok(pool.expertStats.meanReturn > RANDOM[env] + 0.5 * (EXPERT_FLOOR[env] - RANDOM[env]), `${env} demonstrations return ${pool.expertStats.meanReturn}`);
+  }
+});
+
+test("every shipped expert loads and, in a few episodes, does far better than random", () => {
+  for (const env of ENV_IDS) {
+    const { actor, json } = loadActorFor(path.join(repoRoot, "data", "experts", `${env}.json`), env);
+    assert.equal(json.meta?.envId === env || (env === "CartPole-v0" && json.meta?.envId === "CartPole-v1"), true, `${env} expert was trained on ${json.meta?.envId}`);
+    const s = evaluateActor(actor, env, 3, 0, true);
+    actor.dispose();
+    assert.ok(s.meanReturn >= EXPERT_FLOOR[env], `${env} expert: ${s.meanReturn} over 3 episodes`);
+    const meta = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", `${env}.meta.json`), "utf8"));
+    for (const k of ["command", "seed", "wallSeconds", "evaluation", "curve"]) assert.ok(k in meta, `${env}.meta.json lacks ${k}`);
+  }
+});
+
+test("eval --json prints exactly env, episodes, meanReturn, stdReturn, meanLength on its last line", async () => {
+  const r = await runCli(["eval", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v1", "--episodes", "3", "--seed", "5", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const last = r.stdout.trim().split("\n").pop()!;
+  const obj = JSON.parse(last);
+  assert.deepEqual(Object.keys(obj), ["env", "episodes", "meanReturn", "stdReturn", "meanLength"]);
+  assert.equal(obj.env, "CartPole-v1");
+  assert.equal(obj.episodes, 3);
+  assert.ok(obj.meanReturn >= EXPERT_FLOOR["CartPole-v1"]);
+});
+
+test("bad input: exit code 2 and one clear line naming the fix", async () => {
+  const cases: [string[], RegExp][] = [
+    [["eval", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v9"], /unknown environment id "CartPole-v9"; valid ids: CartPole-v1/],
+    [["eval", "--policy", "data/experts/nope.json", "--env", "CartPole-v1"], /nope\.json does not exist; shipped experts: /],
+    [["eval", "--policy", "data/experts/CartPole-v1.json", "--env", "Acrobot-v1"], /takes 4 observations .* Acrobot-v1 has 6 .*pass --env CartPole-v1/],
+    [["eval", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v1", "--episodes", "-3"], /expected a positive integer/],
+    [["demos", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v1", "--seed", "1.5"], /non-negative integer/],
+    [["train-expert", "--env", "CartPole-v1", "--algo", "sarsa"], /--algo.*sarsa.*ppo/],
+  ];
+  const runs = await Promise.all(cases.map(([args]) => runCli(args)));
+  runs.forEach((r, i) => assertUsageError(r, cases[i][1]));
+});
+
+test("bad demonstration files: malformed JSON, NaN, wrong environment", async () => {
+  const dir = tmpDir();
+  const good = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "demos", "CartPole-v1", "traj-1.json"), "utf8"));
+  const malformed = path.join(dir, "malformed.json");
+  fs.writeFileSync(malformed, JSON.stringify(good).slice(0, 500));
+  const cases: [string[], RegExp][] = [[["demos-info", malformed], /malformed\.json is not valid JSON .*re-create it with `npx ganrl demos`/]];
+  // JavaScript writes NaN as null; Python's json.dumps writes a bare NaN (not JSON at all)
+  const withNull = path.join(dir, "nan.json");
+  const bad = structuredClone(good);
+  bad.trajectories[0].obs[3][2] = null;
+  fs.writeFileSync(withNull, JSON.stringify(bad));
+  cases.push([["demos-info", withNull], /trajectory 0: obs\[3\]\[2\] is null; observations must be finite numbers/]);
+  const withNaN = path.join(dir, "nan-python.json");
+  fs.writeFileSync(withNaN, JSON.stringify(good).replace(/"rewards":\[1,/, '"rewards":[NaN,'));
+  cases.push([["demos-info", withNaN], /nan-python\.json is not valid JSON/]);
+  cases.push([["demos-info", path.join(repoRoot, "data", "demos", "CartPole-v1", "traj-1.json"), "--env", "Acrobot-v1"], /holds demonstrations for CartPole-v1, not Acrobot-v1; .*pass --env CartPole-v1/]);
+  cases.push([["demos-info", path.join(dir, "missing.json")], /missing\.json does not exist/]);
+  const runs = await Promise.all(cases.map(([args]) => runCli(args)));
+  runs.forEach((r, i) => assertUsageError(r, cases[i][1]));
+});
+
+test("demos writes nothing when an argument is bad", async () => {
+  const dir = tmpDir();
+  const out = path.join(dir, "set", "pool-3.json");
+  assertUsageError(await runCli(["demos", "--env", "CartPole-v1", "--policy", "data/experts/CartPole-v1.json", "--n", "3", "--out", out, "--subsets", "1,9"]), /--subsets .* 1\.\.3/);
+  assert.equal(fs.existsSync(path.dirname(out)), false);
+});
+
+test("demos samples nested sets reproducibly (the first k of n equal a run of k)", async () => {
+  const dir = tmpDir();
+  const [a, b] = await Promise.all([
+    runCli(["demos", "--env", "Acrobot-v1", "--policy", "data/experts/Acrobot-v1.json", "--n", "3", "--seed", "7", "--out", path.join(dir, "pool-3.json"), "--subsets", "1"]),
+    runCli(["demos", "--env", "Acrobot-v1", "--policy", "data/experts/Acrobot-v1.json", "--n", "1", "--seed", "7", "--out", path.join(dir, "one.json")]),
+  ]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  const pool = loadDemos(path.join(dir, "pool-3.json"), "Acrobot-v1");
+  assert.deepEqual(loadDemos(path.join(dir, "traj-1.json")).trajectories, pool.trajectories.slice(0, 1));
+  assert.deepEqual(loadDemos(path.join(dir, "one.json")).trajectories, pool.trajectories.slice(0, 1));
+  for (const t of pool.trajectories) for (const row of t.obs) for (const v of row) assert.equal(shortFloat32(v), v);
+});
+
+test("train-expert checkpoints and --resume continues to the new budget", async () => {
+  const dir = tmpDir();
+  const out = path.join(dir, "cp.json");
+  const common = ["train-expert", "--env", "CartPole-v1", "--seed", "3", "--out", out, "--eval-episodes", "1", "--no-progress", "--json"];
+  assertUsageError(await runCli([...common, "--steps", "512", "--resume"]), /no checkpoint at .*cp\.ckpt\.json; run without --resume/);
+  const first = await runCli([...common, "--steps", "512", "--checkpoint-every", "1", "--keep-checkpoint"]);
+  assert.equal(first.code, 0, first.stderr);
+  const ckpt = JSON.parse(fs.readFileSync(path.join(dir, "cp.ckpt.json"), "utf8"));
+  assert.equal(ckpt.trainer.step, 512);
+  // (sequential: the second run deletes the checkpoint when it finishes)
+  assertUsageError(await runCli([...common.map((x) => (x === "3" ? "4" : x)), "--steps", "1024", "--resume"]), /started with --seed 3, not 4; pass --seed 3/);
+  const second = await runCli([...common, "--steps", "1024", "--resume"]);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /resuming ppo on CartPole-v1 .* at step 512 of 1024/);
+  const summary = JSON.parse(second.stdout.trim().split("\n").pop()!);
+  assert.equal(summary.steps, 1024);
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, "cp.meta.json"), "utf8"));
+  assert.equal(meta.commands.length, 2);
+  assert.deepEqual(meta.curve.map((p: { step: number }) => p.step), [256, 512, 768, 1024]);
+  assert.equal(fs.existsSync(path.join(dir, "cp.ckpt.json")), false, "the checkpoint is removed once training finishes");
+  assert.ok(fs.existsSync(path.join(dir, "cp.curve.csv")));
+  const policy = CategoricalPolicy.fromJSON(JSON.parse(fs.readFileSync(out, "utf8")), new Rng(0));
+  policy.dispose();
+});
