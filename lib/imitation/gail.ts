@@ -166,7 +166,11 @@ export interface GAILOptions extends AdversarialOptions {
 
 const GAIL_KEYS = ["rewardForm", "labelsExpertIsOne", "discHead", "discHidden", "discActivation", "spectralNorm", "normalizeDiscInputs"];
 
-/** Defaults: a modern set that works on CartPole-v1 and Acrobot-v1 (see `presets.ts` for the tuned ones). */
+/**
+ * Defaults: the paper's TRPO generator and 100-100 tanh discriminator, with the sign-neutral logit
+ * reward and DAC absorbing states (no termination bias on either task). The configurations we
+ * measured, with their figures, are the presets in `presets.ts`.
+ */
 export const GAIL_DEFAULTS: Readonly<GAILOptions> = Object.freeze({
   ...ADVERSARIAL_DEFAULTS,
   rewardForm: "logit" as RewardForm,
