@@ -8,6 +8,8 @@
 import { initBackend, describeBackend } from "../lib/core";
 import { benchEnvs, formatEnvBench } from "./envs";
 import { benchRl, formatRlBench } from "./rl";
+import { benchImitation, formatImitationBench } from "./imitation";
+import { benchWorldModel, formatWorldModelBench } from "./worldmodel";
 
 interface Bench {
   name: string;
@@ -17,6 +19,8 @@ interface Bench {
 const BENCHES: Bench[] = [
   { name: "envs", run: async () => formatEnvBench(await benchEnvs()) },
   { name: "rl", run: async () => formatRlBench(await benchRl()) },
+  { name: "imitation", run: async () => formatImitationBench(await benchImitation()) },
+  { name: "worldmodel", run: async () => formatWorldModelBench(await benchWorldModel()) },
 ];
 
 async function main(): Promise<void> {

@@ -100,14 +100,15 @@ export class Mlp {
       const [fanIn, fanOut] = [sizes[i], sizes[i + 1]];
       const gain = i + 2 === sizes.length ? this.arch.outputGain : this.arch.hiddenGain;
       const w = init === "orthogonal" ? orthogonal(rng, fanIn, fanOut, gain) : glorotUniform(rng, fanIn, fanOut, gain);
-      this.params.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${this.arch.name}/l${i}/W_${uid()}`));
-      this.params.push(tf.variable(tf.zeros([fanOut]), true, `${this.arch.name}/l${i}/b_${uid()}`));
+      // critical: tf.variable copies its initial value; dispose the temporaries or every Mlp leaks them.
+      this.params.push(tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `${this.arch.name}/l${i}/W_${uid()}`)));
+      this.params.push(tf.tidy(() => tf.variable(tf.zeros([fanOut]), true, `${this.arch.name}/l${i}/b_${uid()}`)));
       if (this.arch.spectralNorm) {
         const u = new Float32Array(fanOut);
         let n = 0;
         for (let j = 0; j < fanOut; j++) { u[j] = rng.normal(); n += u[j] * u[j]; }
         for (let j = 0; j < fanOut; j++) u[j] /= Math.sqrt(n);
-        this.spectralU.push(tf.variable(tf.tensor1d(u), false, `${this.arch.name}/l${i}/u_${uid()}`));
+        this.spectralU.push(tf.tidy(() => tf.variable(tf.tensor1d(u), false, `${this.arch.name}/l${i}/u_${uid()}`)));
       }
     }
   }
