@@ -173,8 +173,9 @@ export async function irlRun(spec: RunSpec): Promise<IrlRunResult> {
  * Rows of `irl-transfer.csv` (mean ± sample std over seeds of each seed's mean return).
  * `normalizedMean` = mean over seeds of (R − R_random)/(R_ref − R_random) with R_ref the
  * demonstrator's return in the original dynamics, and, in the changed dynamics (where the
- * demonstrator itself may fail, scoring below random), the return of the fresh policy trained on the
- * TRUE reward there with the same budget; `reference` names which. `atLeast90pctRef` counts the seeds
+ * demonstrator itself may fail, even below random), the better of the demonstrator's return there and
+ * the return of the fresh policy trained on the TRUE reward there with the same budget; `reference`
+ * names which, per seed. `atLeast90pctRef` counts the seeds
  * whose normalised score is ≥ 0.9 (on CartPole-v1's original dynamics: R ≥ 0.9 × expert return,
  * the project's target, up to the small random baseline).
  */
@@ -184,7 +185,8 @@ export function transferRows(results: IrlRunResult[]): Record<string, unknown>[]
   for (const envId of envs) {
     const rs = results.filter((r) => r.envId === envId).sort((a, b) => a.seed - b.seed);
     for (const dyn of ["original", "changed"] as const) {
-      const refOf = (r: IrlRunResult) => (dyn === "original" ? r.reference.original.expert : r.transfer.true.changed.mean);
+      // the best known policy in that dynamics: the demonstrator, or (changed dynamics) the true-reward policy if better
+      const refOf = (r: IrlRunResult) => (dyn === "original" ? r.reference.original.expert : Math.max(r.reference.changed.expert, r.transfer.true.changed.mean));
       const expert = meanStd(rs.map((r) => r.reference[dyn].expert)).mean;
       const random = meanStd(rs.map((r) => r.reference[dyn].random)).mean;
       for (const reward of ["airl-g", "airl-f", "gail", "true"]) {
@@ -200,7 +202,7 @@ export function transferRows(results: IrlRunResult[]): Record<string, unknown>[]
           normalizedMean: meanStd(norm).mean,
           seeds: rs.length,
           perSeed: per.map((x) => x.toFixed(1)).join(" "),
-          reference: dyn === "original" ? "expert" : "true-reward policy",
+          reference: dyn === "original" ? "expert" : rs.map((r) => (r.reference.changed.expert >= r.transfer.true.changed.mean ? "expert" : "true")).join(" "),
           atLeast90pctRef: norm.filter((x) => x >= 0.9).length,
           atLeast90pctExpertReturn: rs.filter((r, i) => per[i] >= 0.9 * r.reference[dyn].expert).length,
           expertReturn: expert,
