@@ -189,6 +189,8 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
         nextLine += budget / 10;
         process.stderr.write(`ganrl: ${algo} ${a.env} step ${step}/${budget} (${((100 * step) / budget).toFixed(0)}%), ${Math.round(metrics["time/sps"])} steps/s, return ${retText}, ${formatSeconds(wall())}\n`);
       }
+      // critical: training chains only microtasks; yield to the event loop so Ctrl-C is seen.
+      await new Promise((resolve) => setImmediate(resolve));
       if (interrupted || iteration % a.checkpointEvery === 0) await saveCheckpoint();
       return !interrupted;
     },
