@@ -13,9 +13,10 @@ export interface TableOptions {
   digits?: number;
 }
 
-interface DataFrameLike {
+/** What tables need of a danfo.js DataFrame (its `values` is 2-D, or 1-D for one column). */
+export interface DataFrameLike {
   columns: string[];
-  values: unknown[][];
+  values: readonly unknown[];
 }
 
 function isDataFrame(x: unknown): x is DataFrameLike {
