@@ -33,7 +33,9 @@
  * With `absorbing` (DAC, Kostrikov et al. 2019; see the base class) a terminal transition is
  * followed by an absorbing state s_a: g(s_a) is learned like any other state's reward (its
  * features: zero state, indicator 1; h(s_a) = 0; log π := 0 there since nothing is chosen), and the
- * generator receives the tail γ g(s_a)/(1 − γ) at terminal steps. Every episode is then infinite,
+ * generator receives the padded tail Σ_{k=1}^{H−T} γᵏ g(s_a) at terminal steps (the base class pads to
+ * the time limit H; `evaluate.ts`'s transfer rewards use the infinite tail γ g(s_a)/(1 − γ), which
+ * differs by γ^{H−T+1}/(1 − γ)·g(s_a), under 1% for γ = 0.99, H = 500). Every episode is then infinite,
  * so a constant added to g changes no preference, and the value of ending is learned from data:
  * CartPole's expert never ends (s_a only in policy rows: ending costs), Acrobot's always does.
  *

@@ -22,7 +22,8 @@
  *
  * ## The comparisons
  * - Pearson and Spearman correlation of R_learned and R_true over transitions of expert, random and
- *   learned-policy rollouts, each terminated episode contributing one absorbing row (as in training).
+ *   learned-policy rollouts, each terminated episode contributing one absorbing row (unweighted; the
+ *   discriminator's training weights it by the padded length H − T instead).
  *   On CartPole's expert rollouts nothing ends, so R_true is constant there and the correlation is
  *   undefined (reported as NaN); the pooled set is always defined.
  * - EPIC (Gleave et al. 2020): canonicalise each reward with coverage distributions D_S (the pooled
