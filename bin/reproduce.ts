@@ -33,6 +33,7 @@ interface Args {
   shard?: string;
   seeds?: string;
   steps?: string;
+  sizes?: string;
   out: string;
   force?: boolean;
 }
@@ -46,7 +47,8 @@ function positive(v: string | undefined, name: string): number | undefined {
 
 async function reproduce(protocol: Protocol, a: Args): Promise<void> {
   const outDir = path.resolve(repoRoot, a.out);
-  const specs = protocolSpecs(protocol, { seeds: positive(a.seeds, "--seeds"), steps: positive(a.steps, "--steps") });
+  const sizes = a.sizes?.split(",").map((x) => positive(x.trim(), "--sizes") as number);
+  const specs = protocolSpecs(protocol, { seeds: positive(a.seeds, "--seeds"), steps: positive(a.steps, "--steps"), sizes });
   const shard = a.shard ? parseShard(a.shard) : undefined;
   const workers = positive(a.workers, "--workers") ?? os.cpus().length;
   const runsDir = outDir;
@@ -124,6 +126,7 @@ export async function main(argv = process.argv): Promise<void> {
     .option("--shard <i/n>", "run only shard i of n (e.g. 0/4) so several machines share a sweep")
     .option("--seeds <n>", "seeds per cell (default: 3 quick, 5 v1, 7 paper)")
     .option("--steps <n>", "GAIL environment steps per run (default: the preset's)")
+    .option("--sizes <list>", "dataset sizes to run, e.g. 1,4 (default: the protocol's; the paper's are 1,4,7,10)")
     .option("--out <dir>", "results folder", "data/results")
     .option("--force", "re-run runs whose results exist")
     .parse(argv);

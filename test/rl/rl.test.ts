@@ -160,3 +160,25 @@ test("evaluate: returns, lengths, mean, std over seeded episodes", () => {
   assert.deepEqual(r1.returns, r1.lengths);
   pi.dispose();
 });
+
+test("determinism: REINFORCE, TRPO and DQN runs with one seed agree exactly, and another seed differs", async () => {
+  const weightsAfter = async (make: (seed: number) => { learn(n: number): Promise<unknown>; dispose(): void }, params: (t: never) => tf.Variable[], steps: number, seed: number) => {
+    const t = make(seed);
+    await t.learn(steps);
+    const w = Array.from(getFlat(params(t as never)));
+    t.dispose();
+    return w;
+  };
+  const cases: [string, (seed: number) => { learn(n: number): Promise<unknown>; dispose(): void }, (t: never) => tf.Variable[], number][] = [
+    ["REINFORCE", (seed) => new Reinforce({ seed, numEnvs: 2, nSteps: 32 }), (t: Reinforce) => t.policy.trainableVariables, 128],
+    ["TRPO", (seed) => new TRPO({ seed, numEnvs: 2, nSteps: 32 }), (t: TRPO) => t.policy.trainableVariables, 128],
+    ["DQN", (seed) => new DQN({ seed, hidden: [16, 16], learningStarts: 64, trainFreq: 16, gradientSteps: 2, logInterval: 64 }), (t: DQN) => t.q.params, 256],
+  ];
+  for (const [name, make, params, steps] of cases) {
+    const a = await weightsAfter(make, params, steps, 3);
+    const b = await weightsAfter(make, params, steps, 3);
+    const c = await weightsAfter(make, params, steps, 4);
+    assert.deepEqual(a, b, `${name}: two runs with seed 3 differ`);
+    assert.notDeepEqual(a, c, `${name}: seeds 3 and 4 gave identical weights`);
+  }
+});
