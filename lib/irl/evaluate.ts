@@ -133,15 +133,8 @@ export function rewardFnOf(model: RewardModel, obsDim: number, gamma: number): R
 }
 
 /** Transitions of whole episodes plus one absorbing row (s_a → s_a) per terminated episode. */
-export interface TransitionSet {
-  n: number;
-  obsDim: number;
-  obs: Float32Array;
-  actions: Int32Array;
-  nextObs: Float32Array;
-  /** 1 where s' is terminal (s' = s_a). */
-  terminated: Uint8Array;
-  /** 1 on the absorbing rows. */
+export interface TransitionSet extends Pick<RewardInput, "n" | "obsDim" | "obs" | "actions" | "nextObs" | "terminated"> {
+  /** 1 on the absorbing rows (whose s' is s_a, marked terminal). */
   absorbing: Uint8Array;
   episodes: number;
   /** Mean true return of the episodes. */
