@@ -56,19 +56,25 @@ export function evaluatePolicy(mdp: TabularMDP, pi: Policy, gamma: number, rewar
   return evaluateUnchecked(mdp, pi, gamma, r);
 }
 
-/** `evaluatePolicy` without input checks (for inner loops on already-checked inputs). */
-export function evaluateUnchecked(mdp: TabularMDP, pi: Policy, gamma: number, r: number[][]): PolicyValues {
+/** One Bellman backup, Q(s, a) = r(s, a) + γ Σ_s' P(s'|s, a) V(s'), written into `out`. */
+export function bellmanBackup(mdp: TabularMDP, r: number[][], V: ArrayLike<number>, gamma: number, out: number[][]): number[][] {
   const { nS, nA } = sizes(mdp);
-  const rpi = r.map((row, s) => row.reduce((acc, v, a) => acc + pi[s][a] * v, 0));
-  const V = solveDiscounted(policyTransitions(mdp, pi), rpi, gamma, false);
-  const Q = zeros2(nS, nA);
   for (let s = 0; s < nS; s++)
     for (let a = 0; a < nA; a++) {
       let ev = 0;
       const row = mdp.P[s][a];
       for (let t = 0; t < nS; t++) ev += row[t] * V[t];
-      Q[s][a] = r[s][a] + gamma * ev;
+      out[s][a] = r[s][a] + gamma * ev;
     }
+  return out;
+}
+
+/** `evaluatePolicy` without input checks (for inner loops on already-checked inputs). */
+export function evaluateUnchecked(mdp: TabularMDP, pi: Policy, gamma: number, r: number[][]): PolicyValues {
+  const { nS, nA } = sizes(mdp);
+  const rpi = r.map((row, s) => row.reduce((acc, v, a) => acc + pi[s][a] * v, 0));
+  const V = solveDiscounted(policyTransitions(mdp, pi), rpi, gamma, false);
+  const Q = bellmanBackup(mdp, r, V, gamma, zeros2(nS, nA));
   const J = mdp.p0.reduce((acc, p, s) => acc + p * V[s], 0);
   return { V, Q, J };
 }

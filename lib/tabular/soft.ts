@@ -8,7 +8,7 @@
  */
 import { GanrlError, ensure, checkPositiveInt, checkNumber } from "../core";
 import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, checkTable, sizes, zeros2 } from "./mdp";
-import { evaluateUnchecked, occupancyUnchecked, stateOccupancyUnchecked } from "./evaluate";
+import { evaluateUnchecked, occupancyUnchecked, stateOccupancyUnchecked, bellmanBackup } from "./evaluate";
 
 /** log Σ_i exp(x_i), computed stably. */
 export function logSumExp(x: readonly number[]): number {
@@ -77,13 +77,7 @@ export function softVIUnchecked(mdp: TabularMDP, gamma: number, r: number[][], l
   const Q = zeros2(nS, nA);
   let iters = 0;
   for (; iters < maxIters; iters++) {
-    for (let s = 0; s < nS; s++)
-      for (let a = 0; a < nA; a++) {
-        let ev = 0;
-        const row = mdp.P[s][a];
-        for (let t = 0; t < nS; t++) ev += row[t] * V[t];
-        Q[s][a] = r[s][a] + gamma * ev;
-      }
+    bellmanBackup(mdp, r, V, gamma, Q);
     const Vn = Q.map((row) => lam * logSumExp(row.map((q) => q / lam)));
     let diff = 0;
     for (let s = 0; s < nS; s++) diff = Math.max(diff, Math.abs(Vn[s] - V[s]));
