@@ -61,10 +61,11 @@ import {
   loadOptimizer,
   jsonOptions,
   evaluate,
+  addEntropyBonus,
 } from "../rl";
 import { DemoSet } from "../data";
 import { makeEnv } from "../envs";
-import { DemoSource, Samples, resolveDemos, expertSamples, withAbsorbingRows, sampleWeighted } from "./demos";
+import { DemoSource, Samples, SamplesJson, resolveDemos, expertSamples, withAbsorbingRows, sampleWeighted, concatSamples, samplesToJson, samplesFromJson } from "./demos";
 import { bceWithLogits, bernoulliEntropyFromLogits } from "./rewards";
 
 /** The generators an adversarial trainer can drive. */
@@ -97,6 +98,14 @@ export interface AdversarialOptions {
   discSteps: number;
   /** Policy rows per discriminator step (the same number of expert rows); 0: the whole policy batch. */
   discBatchSize: number;
+  /**
+   * k, discriminator replay: D's policy rows are the fresh rollout plus the rollouts of the last k
+   * rounds (0: the fresh rollout only). AIRL's implementation mixes past policies' samples into D's
+   * batches ("fusion", Fu et al. 2018) so that D does not forget states the current policy has
+   * stopped visiting: early off-support states and, on CartPole, the absorbing state, whose learned
+   * reward otherwise drifts once the policy no longer terminates.
+   */
+  discReplay: number;
   /** ε, label smoothing: targets 1 − ε and ε instead of 1 and 0. */
   labelSmoothing: number;
   /** λ_GP, gradient-penalty coefficient (0: off). */
@@ -132,6 +141,7 @@ export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze(
   discBeta1: 0.9,
   discSteps: 5,
   discBatchSize: 256,
+  discReplay: 0,
   labelSmoothing: 0,
   gradPenalty: 0,
   gradPenaltyForm: "wgan-gp" as const,
@@ -252,6 +262,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   readonly horizon: number;
   /** Steps taken so far in each generator environment's current episode. */
   private episodeSteps: Int32Array;
+  /** Policy samples of the last `discReplay` rounds, newest first. */
+  private replay: Samples[] = [];
 
   protected constructor(opts: O) {
     checkKnownKeys(opts, Object.keys(ADVERSARIAL_DEFAULTS).concat(this.extraOptionKeys()), this.constructor.name);
@@ -264,6 +276,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     checkNumber(o.discBeta1, "discBeta1", 0, 1);
     checkPositiveInt(o.discSteps, "discSteps");
     ensure(Number.isInteger(o.discBatchSize) && o.discBatchSize >= 0, () => `discBatchSize must be a non-negative integer (0: whole batch), got ${describe(o.discBatchSize)}`);
+    ensure(Number.isInteger(o.discReplay) && o.discReplay >= 0, () => `discReplay must be a non-negative integer (rounds of past policy samples; 0: off), got ${describe(o.discReplay)}`);
     checkNumber(o.labelSmoothing, "labelSmoothing", 0, 0.5);
     checkNumber(o.gradPenalty, "gradPenalty", 0);
     ensure(o.gradPenaltyForm === "wgan-gp" || o.gradPenaltyForm === "zero-centred", () => `gradPenaltyForm must be "wgan-gp" or "zero-centred", got ${describe(o.gradPenaltyForm)}`);
@@ -306,6 +319,11 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   abstract saveDiscriminator(): DiscriminatorJson;
   abstract loadDiscriminator(j: DiscriminatorJson): void;
   protected abstract disposeDiscriminator(): void;
+
+  /** A regulariser added to L(D) at every step on the step's expert and policy rows (AIRL: the potential penalty), or null. Call in the loss. */
+  protected discRegularizer(_both: DiscBatch): tf.Scalar | null {
+    return null;
+  }
 
   /** A regulariser added to L(D) (GAIL: λ_GP·GP); `alpha` [n, 1] are the interpolation weights. Call in the loss. */
   protected discPenalty(_expert: DiscBatch, _policy: DiscBatch, _alpha: tf.Tensor2D): tf.Scalar | null {
@@ -448,6 +466,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
             const ent = tf.mean(bernoulliEntropyFromLogits(l));
             let loss: tf.Tensor = bce;
             if (o.discEntCoef > 0) loss = tf.sub(loss, tf.mul(o.discEntCoef, ent));
+            const reg = this.discRegularizer(both);
+            if (reg) loss = tf.add(loss, reg);
             let gp: tf.Tensor = tf.scalar(0);
             if (alphaT) {
               const p = this.discPenalty(eb, gb, alphaT);
@@ -514,17 +534,19 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       }
       metrics["gen/absorbingReward"] = rA;
     }
-    if (o.causalEntropyCoef > 0) {
-      const lp = tf.tidy(() => this.gen.policy.logProb(tf.tensor2d(input.obs, [n, input.obsDim]), tf.tensor1d(input.actions, "int32")).dataSync());
-      for (let i = 0; i < n; i++) r[i] -= o.causalEntropyCoef * lp[i];
-    }
+    addEntropyBonus(r, this.gen.policy, input, o.causalEntropyCoef);
     return { rewards: r, metrics };
   }
 
   /** The round's hook: discriminator steps on the fresh rollout, then its rewards (see the module comment). */
   private readonly roundRewardFn: RewardFn = (input: RewardInput) => {
     const remaining = this.remainingHorizon(input);
-    const disc = this.trainDiscriminator(this.policySamples(input, remaining));
+    const fresh = this.policySamples(input, remaining);
+    const disc = this.trainDiscriminator(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh);
+    if (this.opts.discReplay > 0) {
+      this.replay.unshift(fresh);
+      this.replay.length = Math.min(this.replay.length, this.opts.discReplay);
+    }
     const { rewards, metrics } = this.generatorRewards(input, remaining);
     this.lastRound = { ...disc, ...metrics };
     this.round++;
@@ -578,6 +600,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
         round: this.round,
         generator: { algo: g.algo, options: g.options },
         discriminator: this.saveDiscriminator(),
+        replay: this.replay.map(samplesToJson),
       },
     };
   }
@@ -585,7 +608,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   /** Restores a checkpoint into this freshly built trainer (same options); environments are re-seeded. */
   async restore(ckpt: TrainerCheckpoint): Promise<void> {
     checkCheckpoint(ckpt, this.algo);
-    const extra = ckpt.extra as { round: number; generator: { algo: string }; discriminator: DiscriminatorJson } | undefined;
+    const extra = ckpt.extra as { round: number; generator: { algo: string }; discriminator: DiscriminatorJson; replay?: SamplesJson[] } | undefined;
     ensure(extra && extra.discriminator && extra.generator, "checkpoint lacks the discriminator (extra.discriminator); was it written by an adversarial trainer?");
     ensure(extra.generator.algo === this.gen.algo, () => `checkpoint's generator is ${extra.generator.algo}, this trainer's is ${this.gen.algo}`);
     await this.gen.restore({ ...ckpt, algo: this.gen.algo });
@@ -593,6 +616,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     await loadOptimizer(this.discOptimizer, ckpt.optimizers.disc ?? []);
     this.rng.setState(ckpt.rng.disc);
     this.round = extra.round;
+    this.replay = (extra.replay ?? []).map(samplesFromJson);
     // the generator re-seeded and reset its environments: every episode starts afresh
     this.episodeSteps.fill(0);
   }

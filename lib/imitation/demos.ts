@@ -4,7 +4,7 @@
  * good test fixtures, recording demonstration sets from any actor, and the flat sample arrays the
  * discriminator trains on (with DAC's absorbing-state rows).
  */
-import { Rng, GanrlError, checkPositiveInt, checkSeed, describe } from "../core";
+import { Rng, GanrlError, ensure, checkPositiveInt, checkSeed, describe } from "../core";
 import { makeEnv, isEnvId, ENV_IDS, EnvId } from "../envs";
 import { DemoSet, DEMOS_FORMAT, Trajectory, loadDemos, validateDemoSet, toTransitions, trajectoryStats, Transitions } from "../data";
 import { Actor } from "../rl";
@@ -144,6 +144,47 @@ export function withAbsorbingRows(base: Omit<Samples, "absorbing" | "weight">, w
   s.absorbing.fill(1, n);
   for (let k = 0; k < weights.length; k++) s.weight[n + k] = weights[k];
   return s;
+}
+
+/** The rows of several sample sets one after another (same observation size). */
+export function concatSamples(parts: Samples[]): Samples {
+  ensure(parts.length > 0, "concatSamples needs at least one set");
+  const d = parts[0].obsDim;
+  ensure(parts.every((p) => p.obsDim === d), "concatSamples: observation sizes differ");
+  const n = parts.reduce((u, p) => u + p.n, 0);
+  const out: Samples = { n, obsDim: d, obs: new Float32Array(n * d), actions: new Int32Array(n), nextObs: new Float32Array(n * d), done: new Uint8Array(n), absorbing: new Uint8Array(n), weight: new Float32Array(n) };
+  let k = 0;
+  for (const p of parts) {
+    out.obs.set(p.obs.subarray(0, p.n * d), k * d);
+    out.nextObs.set(p.nextObs.subarray(0, p.n * d), k * d);
+    out.actions.set(p.actions.subarray(0, p.n), k);
+    out.done.set(p.done.subarray(0, p.n), k);
+    out.absorbing.set(p.absorbing.subarray(0, p.n), k);
+    out.weight.set(p.weight.subarray(0, p.n), k);
+    k += p.n;
+  }
+  return out;
+}
+
+/** `Samples` as plain JSON arrays (checkpoints). */
+export interface SamplesJson {
+  n: number;
+  obsDim: number;
+  obs: number[];
+  actions: number[];
+  nextObs: number[];
+  done: number[];
+  absorbing: number[];
+  weight: number[];
+}
+
+export function samplesToJson(s: Samples): SamplesJson {
+  return { n: s.n, obsDim: s.obsDim, obs: Array.from(s.obs), actions: Array.from(s.actions), nextObs: Array.from(s.nextObs), done: Array.from(s.done), absorbing: Array.from(s.absorbing), weight: Array.from(s.weight) };
+}
+
+export function samplesFromJson(j: SamplesJson): Samples {
+  ensure(j && j.obs.length === j.n * j.obsDim && j.actions.length === j.n && j.weight.length === j.n, "malformed samples in checkpoint (replay buffer): array lengths do not match n and obsDim");
+  return { n: j.n, obsDim: j.obsDim, obs: Float32Array.from(j.obs), actions: Int32Array.from(j.actions), nextObs: Float32Array.from(j.nextObs), done: Uint8Array.from(j.done), absorbing: Uint8Array.from(j.absorbing), weight: Float32Array.from(j.weight) };
 }
 
 /** Draws `count` row indices with replacement, P(i) ∝ weight[i] (binary search on the cumulative weights). */

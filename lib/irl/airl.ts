@@ -185,9 +185,17 @@ export interface AIRLOptions extends AdversarialOptions {
   normalizeRewardInputs: boolean;
   /** γ of the shaping term (null: the generator's γ, as the theory requires). */
   shapingGamma: number | null;
+  /**
+   * λ_h, potential penalty: λ_h·E[h(s)²] over D's rows is added to L(D) (0: off, the paper's AIRL).
+   * On living transitions f is unchanged by (g, h) → (g + (1 − γ)k, h + k); only terminal
+   * transitions (h(s_T) = 0) and s_a pin k, and they are rare once the policy stops failing, so k
+   * drifts and with it g's level against g(s_a), which decides whether a fresh learner on g prefers
+   * to end episodes. The penalty fixes this gauge at the smallest potential, so the level lives in g.
+   */
+  potentialPenalty: number;
 }
 
-const AIRL_KEYS = ["rewardType", "testReward", "rewardHidden", "potentialHidden", "rewardActivation", "normalizeRewardInputs", "shapingGamma"];
+const AIRL_KEYS = ["rewardType", "testReward", "rewardHidden", "potentialHidden", "rewardActivation", "normalizeRewardInputs", "shapingGamma", "potentialPenalty"];
 
 /** Defaults: the disentangled form with absorbing states, logit reward, PPO-friendly discriminator settings. */
 export const AIRL_DEFAULTS: Readonly<AIRLOptions> = Object.freeze({
@@ -199,6 +207,7 @@ export const AIRL_DEFAULTS: Readonly<AIRLOptions> = Object.freeze({
   rewardActivation: "relu" as Activation,
   normalizeRewardInputs: true,
   shapingGamma: null,
+  potentialPenalty: 0,
   absorbing: true,
 });
 
@@ -217,6 +226,7 @@ export class AIRL extends AdversarialTrainer<AIRLOptions> {
     ensure((AIRL_REWARD_TYPES as readonly string[]).includes(o.rewardType), () => `AIRL rewardType must be one of ${AIRL_REWARD_TYPES.join(", ")}, got ${describe(o.rewardType)}`);
     ensure((AIRL_TEST_REWARDS as readonly string[]).includes(o.testReward), () => `AIRL testReward must be "g" or "f", got ${describe(o.testReward)}`);
     if (o.shapingGamma !== null) checkNumber(o.shapingGamma, "shapingGamma", 0, 1);
+    checkNumber(o.potentialPenalty, "potentialPenalty", 0);
     super(o);
     const norm = o.normalizeRewardInputs ? new RunningMeanStd(this.demos.obsDim) : null;
     if (norm) {
@@ -265,6 +275,12 @@ export class AIRL extends AdversarialTrainer<AIRLOptions> {
   /** ℓ = f − log π (the raw output: labels are expert = 1). */
   protected override discRaw(b: DiscBatch, _training: boolean): tf.Tensor1D {
     return tf.sub(this.net.parts(b).f, this.logPiConstant(b)) as tf.Tensor1D;
+  }
+
+  /** λ_h·E[h(s)²] (see `potentialPenalty`). */
+  protected override discRegularizer(both: DiscBatch): tf.Scalar | null {
+    if (this.opts.potentialPenalty === 0 || !this.net.h) return null;
+    return tf.mul(this.opts.potentialPenalty, tf.mean(tf.square(this.net.parts(both).h))) as tf.Scalar;
   }
 
   override discVariables(): tf.Variable[] {

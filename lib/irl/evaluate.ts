@@ -35,9 +35,9 @@
  *   exactly from u on every action instead of sampling. 0 means equivalent up to shaping and
  *   positive scale; 1 means anti-correlated.
  */
-import { tf, GanrlError, Rng, ensure, checkPositiveInt, checkSeed, describe } from "../core";
+import { tf, GanrlError, Rng, ensure, checkNumber, checkPositiveInt, checkSeed, describe } from "../core";
 import { makeEnv, makeVecEnv, CARTPOLE_THETA_THRESHOLD, CARTPOLE_X_THRESHOLD, EnvOptions } from "../envs";
-import { Actor, RewardFn, RewardInput, PPO, PPOOptions } from "../rl";
+import { Actor, RewardFn, RewardInput, PPO, PPOOptions, addEntropyBonus } from "../rl";
 import { meanStd } from "../core";
 import { withAbsorbingRows, toDiscBatch, GAIL, rewardOfLogit } from "../imitation";
 import { AIRL } from "./airl";
@@ -105,6 +105,32 @@ export function gailRewardModel(gail: GAIL): RewardModel {
   };
 }
 
+
+/**
+ * The model with u(s_a) replaced by the lowest u it gives any row of `support` (the states D was
+ * trained on, or rollouts standing in for them): the finite stand-in for u(s_a) = −∞, the value
+ * of the absorbing state at the discriminator's optimum when the expert never reaches it
+ * (ρ_E(s_a) = 0, e.g. CartPole's demonstrations, which all end at the time limit). A trained D
+ * leaves u(s_a) finite and, once its policy stops failing, lets it drift up; a fresh learner that
+ * starts where u(s) < u(s_a) then learns to end episodes (see `notebooks/11`). Use only when the
+ * demonstrations contain no terminal transition.
+ */
+export function withAbsorbingFloor(model: RewardModel, support: TransitionSet): RewardModel & { floor: number } {
+  const u = model.u(support.obs, support.actions, support.absorbing, support.n);
+  let floor = Infinity;
+  for (let i = 0; i < support.n; i++) if (!support.absorbing[i] && u[i] < floor) floor = u[i];
+  ensure(Number.isFinite(floor), "withAbsorbingFloor: the support set has no non-absorbing row");
+  return {
+    name: `${model.name} (u(s_a) := min u)`,
+    floor,
+    potential: model.potential,
+    u: (obs, actions, absorbing, n) => {
+      const out = model.u(obs, actions, absorbing, n);
+      for (let i = 0; i < n; i++) if (absorbing[i]) out[i] = floor;
+      return out;
+    },
+  };
+}
 
 /** u(s_a) of a model. */
 export function absorbingValue(model: RewardModel, obsDim: number): number {
@@ -403,6 +429,14 @@ export interface TransferOptions {
   params: Record<string, number> | null;
   /** The reward to train on (null: the environment's own). */
   model: RewardModel | null;
+  /**
+   * α, temperature of the soft RL problem the learner solves: reward r − α log π(a|s) (default 0:
+   * ordinary RL). AIRL's discriminator D = exp f/(exp f + π) is derived for the maximum-entropy
+   * objective at α = 1, so its recovered reward is a reward for THAT problem: where episodes can end,
+   * the entropy bonus is a per-step living bonus, and a hard-RL learner may prefer to end episodes
+   * on a reward whose soft-optimal policy never does.
+   */
+  entropyTemperature?: number;
   /** Environment steps. */
   steps: number;
   /** PPO options (envId, env, seed, rewardFn are set here). */
@@ -422,7 +456,15 @@ export async function trainOnReward(o: TransferOptions): Promise<{ mean: number;
   const numEnvs = o.ppo.numEnvs ?? 8;
   const env = makeVecEnv(o.envId, numEnvs, { seed: o.seed, params: o.params ?? undefined } as EnvOptions);
   const gamma = o.ppo.gamma ?? 0.99;
-  const ppo = new PPO({ ...o.ppo, envId: o.envId, env, seed: o.seed, rewardFn: o.model ? rewardFnOf(o.model, env.obsDim, gamma) : null });
+  const alpha = o.entropyTemperature ?? 0;
+  checkNumber(alpha, "entropyTemperature", 0);
+  const base = o.model ? rewardFnOf(o.model, env.obsDim, gamma) : null;
+  let ppo: PPO | null = null;
+  const rewardFn: RewardFn | null =
+    alpha > 0
+      ? async (input: RewardInput) => addEntropyBonus(Float32Array.from(base ? await base(input) : input.envRewards), (ppo as PPO).policy, input, alpha)
+      : base;
+  ppo = new PPO({ ...o.ppo, envId: o.envId, env, seed: o.seed, rewardFn });
   try {
     await ppo.learn(o.steps);
     return evaluateIn(ppo.policy, o.envId, { episodes: o.evalEpisodes, seed: o.evalSeed, params: o.params ?? undefined });

@@ -122,3 +122,17 @@ export function jsonOptions(opts: object): Record<string, unknown> {
   }
   return out;
 }
+
+/**
+ * Soft (maximum-entropy) rewards in place: r_t ← r_t − α log π(a_t|s_t) for a policy π with a
+ * `logProb(obs, actions)` (an unbiased one-sample estimate of the bonus α H(π(·|s_t)), so that
+ * an ordinary RL learner optimises the entropy-regularised objective E[Σ γᵗ (r_t + α H(π(·|s_t)))]).
+ * Used by the adversarial trainers' `causalEntropyCoef` and by reward transfer at AIRL's temperature.
+ */
+export function addEntropyBonus(rewards: Float32Array, policy: { logProb(obs: tf.Tensor2D, actions: tf.Tensor1D): tf.Tensor1D }, input: { n: number; obsDim: number; obs: Float32Array; actions: Int32Array }, alpha: number): Float32Array {
+  if (alpha === 0) return rewards;
+  const n = input.n;
+  const lp = tf.tidy(() => policy.logProb(tf.tensor2d(input.obs.subarray(0, n * input.obsDim), [n, input.obsDim]), tf.tensor1d(input.actions.subarray(0, n), "int32")).dataSync());
+  for (let i = 0; i < n; i++) rewards[i] -= alpha * lp[i];
+  return rewards;
+}

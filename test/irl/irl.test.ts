@@ -28,7 +28,12 @@ import {
   airlRewardModel,
   rewardFnOf,
   checkRewardInput,
+  withAbsorbingFloor,
 } from "../../lib/irl";
+import { addEntropyBonus } from "../../lib/rl";
+import { toDiscBatch, withAbsorbingRows } from "../../lib/imitation";
+
+const toDiscBatchOf = (i: RewardInput) => toDiscBatch(withAbsorbingRows({ n: i.n, obsDim: i.obsDim, obs: i.obs, actions: i.actions, nextObs: i.nextObs, done: i.terminated }, []));
 
 let demos: DemoSet;
 before(async () => {
@@ -190,6 +195,8 @@ test("bad inputs give clear errors", () => {
   assert.throws(() => makeAirl({ rewardType: "banana" }), /rewardType must be one of disentangled, state-action/);
   assert.throws(() => makeAirl({ testReward: "h" }), /testReward must be "g" or "f"/);
   assert.throws(() => makeAirl({ shapingGamma: 1.5 }), GanrlError);
+  assert.throws(() => makeAirl({ potentialPenalty: -1 }), /potentialPenalty/);
+  assert.throws(() => makeAirl({ discReplay: 1.5 }), /discReplay must be a non-negative integer/);
   assert.throws(() => makeAirl({ discHidden: [3] }), /unknown|discHidden/);
   assert.throws(() => new AIRL({ envId: "CartPole-v1", generator: "ppo" }), /needs expert demonstrations/);
   assert.throws(() => new AIRL({ envId: "Acrobot-v1", demos, generator: "ppo" }), GanrlError);
@@ -219,5 +226,64 @@ test("no tensor leaks in an AIRL round; the reward net and the policy both chang
     assert.equal(tf.memory().numTensors, n1);
   } finally {
     airl.dispose();
+  }
+});
+
+test("absorbing floor: u(s_a) becomes the lowest u on the support, other rows and the potential unchanged", () => {
+  const model: RewardModel = {
+    name: "toy",
+    u: (obs, _a, absorbing, n) => Float32Array.from({ length: n }, (_, i) => (absorbing[i] ? 5 : obs[4 * i])),
+    potential: (obs, absorbing, n) => Float32Array.from({ length: n }, (_, i) => (absorbing[i] ? 0 : 2 * obs[4 * i])),
+  };
+  const support = { n: 4, obsDim: 4, obs: Float32Array.from([0.5, 0, 0, 0, -2, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0]), actions: new Int32Array(4), nextObs: new Float32Array(16), terminated: Uint8Array.from([0, 0, 1, 1]), absorbing: Uint8Array.from([0, 0, 0, 1]), episodes: 1, meanReturn: 0 };
+  const fl = withAbsorbingFloor(model, support);
+  assert.equal(fl.floor, -2, "the absorbing row's own u (5) must not count");
+  assert.deepEqual(Array.from(fl.u(Float32Array.from([7, 0, 0, 0, 0, 0, 0, 0]), new Int32Array(2), Uint8Array.from([0, 1]), 2)), [7, -2]);
+  assert.equal(fl.potential, model.potential);
+  // the transfer reward's absorbing tail uses the floor: γ·(−2)/(1 − γ) at the terminal step
+  const r = rewardFnOf({ ...fl, potential: null }, 4, 0.5)(inputOf([[1, 0, 0, 0]], [0], [[1, 0, 0, 0]], [1])) as Float32Array;
+  assert.equal(r[0], 1 + (0.5 * -2) / 0.5);
+});
+
+test("entropy bonus: r − α log π(a|s) on hand-worked logits", () => {
+  // a stand-in policy with logits (0, log 3): π = (1/4, 3/4)
+  const policy = { logProb: (obs: tf.Tensor2D, actions: tf.Tensor1D) => tf.tidy(() => tf.gather(tf.tensor1d([Math.log(0.25), Math.log(0.75)]), tf.cast(actions, "int32")).add(tf.mul(obs.sum(1), 0)) as tf.Tensor1D) };
+  const before = tf.memory().numTensors;
+  const r = addEntropyBonus(Float32Array.from([1, 1]), policy, { n: 2, obsDim: 4, obs: new Float32Array(8), actions: Int32Array.from([0, 1]) }, 0.5);
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(Math.abs(r[0] - (1 + 0.5 * Math.log(4))) < 1e-6 && Math.abs(r[1] - (1 - 0.5 * Math.log(0.75))) < 1e-6);
+  assert.deepEqual(Array.from(addEntropyBonus(Float32Array.from([2]), policy, { n: 1, obsDim: 4, obs: new Float32Array(4), actions: Int32Array.of(0) }, 0)), [2]);
+});
+
+test("potential penalty is λ_h·E[h(s)²] on D's rows; discriminator replay keeps past rounds and survives a checkpoint", async () => {
+  const plain = makeAirl({ seed: 4 });
+  const pen = makeAirl({ seed: 4, potentialPenalty: 10, discReplay: 3 });
+  try {
+    constantNet(pen.net.h!.params, [3]);
+    const rows = toDiscBatchOf(inputOf([[0.1, 0, 0, 0], [0, 0.2, 0, 0]], [0, 1], [[0, 0, 0, 0], [0, 0, 0, 0]], [0, 1]));
+    const reg = (a: AIRL): number | null => {
+      const r = (a as unknown as { discRegularizer(b: unknown): tf.Scalar | null }).discRegularizer(rows);
+      const v = r ? r.dataSync()[0] : null;
+      if (r) r.dispose();
+      return v;
+    };
+    assert.equal(reg(plain), null, "off by default (the paper's AIRL)");
+    assert.ok(Math.abs((reg(pen) as number) - 10 * 9) < 1e-4, "h ≡ 3 on both rows: 10·3² = 90");
+    tf.dispose(rows as unknown as tf.TensorContainer);
+    for (let k = 0; k < 4; k++) await pen.gen.trainIteration();
+    const ck = await pen.checkpoint();
+    const replay = (ck.extra as { replay: { n: number }[] }).replay;
+    assert.equal(replay.length, 3, "the replay keeps the last 3 rounds");
+    assert.ok(replay.every((r) => r.n >= 64));
+    const again = makeAirl({ seed: 4, potentialPenalty: 10, discReplay: 3 });
+    try {
+      await again.restore(JSON.parse(JSON.stringify(ck)));
+      assert.deepEqual(((await again.checkpoint()).extra as { replay: unknown }).replay, replay);
+    } finally {
+      again.dispose();
+    }
+  } finally {
+    plain.dispose();
+    pen.dispose();
   }
 });
