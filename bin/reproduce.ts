@@ -8,6 +8,7 @@
  *   npm run reproduce -- --protocol ablation    the stabiliser ablation (gradient penalty, D steps, entropy)
  *   npm run reproduce -- --full                 v1, paper and ablation
  *   ... --shard 0/4 --workers 2                 one quarter of the runs, two processes at a time
+ *   ... --envs Acrobot-v0 --steps 150000        one environment's runs, with its own GAIL budget
  *
  * Runs are stored in data/results/runs/<protocol>/<env>/<algo>/traj<n>/seed<k>.json; a run whose result exists is skipped,
  * so an interrupted sweep resumes, and shards from several machines merge by copying their
@@ -34,6 +35,7 @@ interface Args {
   seeds?: string;
   steps?: string;
   sizes?: string;
+  envs?: string;
   out: string;
   force?: boolean;
 }
@@ -48,7 +50,11 @@ function positive(v: string | undefined, name: string): number | undefined {
 async function reproduce(protocol: Protocol, a: Args): Promise<void> {
   const outDir = path.resolve(repoRoot, a.out);
   const sizes = a.sizes?.split(",").map((x) => positive(x.trim(), "--sizes") as number);
-  const specs = protocolSpecs(protocol, { seeds: positive(a.seeds, "--seeds"), steps: positive(a.steps, "--steps"), sizes });
+  const allSpecs = protocolSpecs(protocol, { seeds: positive(a.seeds, "--seeds"), steps: positive(a.steps, "--steps"), sizes });
+  const known = [...new Set(allSpecs.map((s) => String(s.params.envId)))];
+  const envs = a.envs?.split(",").map((x) => x.trim());
+  for (const e of envs ?? []) if (!known.includes(e)) throw new GanrlError(`--envs: '${e}' is not in the ${protocol} protocol; its environments are ${known.join(", ")}`);
+  const specs = envs ? allSpecs.filter((s) => envs.includes(String(s.params.envId))) : allSpecs;
   const shard = a.shard ? parseShard(a.shard) : undefined;
   const workers = positive(a.workers, "--workers") ?? os.cpus().length;
   const runsDir = outDir;
@@ -85,9 +91,11 @@ async function reproduce(protocol: Protocol, a: Args): Promise<void> {
   } finally {
     if (started) bar.stop();
   }
-  const all = [...readResults(runsDir).values()].filter((r) => specs.some((s) => s.id === r.id));
-  if (all.length < specs.length) console.log(`  ${all.length} of ${specs.length} runs have results (other shards may still be running); the table covers those.`);
-  writeTables(protocol, all, outDir, (Date.now() - t0) / 1000, specs.length);
+  // the table covers every stored run of the protocol (other shards' and other --envs invocations' too)
+  const ids = new Set(allSpecs.map((s) => s.id));
+  const all = [...readResults(runsDir).values()].filter((r) => ids.has(r.id));
+  if (all.length < allSpecs.length) console.log(`  ${all.length} of ${allSpecs.length} runs have results (other shards or environments may still be running); the table covers those.`);
+  writeTables(protocol, all, outDir, (Date.now() - t0) / 1000, allSpecs.length);
 }
 
 function writeTables(protocol: Protocol, results: StoredResult[], outDir: string, seconds: number, planned: number): void {
@@ -127,6 +135,7 @@ export async function main(argv = process.argv): Promise<void> {
     .option("--seeds <n>", "seeds per cell (default: 3 quick, 5 v1, 7 paper)")
     .option("--steps <n>", "GAIL environment steps per run (default: the preset's)")
     .option("--sizes <list>", "dataset sizes to run, e.g. 1,4 (default: the protocol's; the paper's are 1,4,7,10)")
+    .option("--envs <list>", "environments to run, e.g. Acrobot-v0 (default: the protocol's); the table still covers every stored run")
     .option("--out <dir>", "results folder", "data/results")
     .option("--force", "re-run runs whose results exist")
     .parse(argv);

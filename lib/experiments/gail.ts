@@ -287,6 +287,8 @@ export interface TableRow extends Record<string, unknown> {
   /** Mean over runs of each run's mean, and the std of those (seed-to-seed spread). */
   seedMean: number;
   seedStd: number;
+  /** Mean environment steps of a run's training (GAIL; 0 for BC, which never steps the environment). */
+  envSteps: number;
   paperMean?: number;
   paperStd?: number;
 }
@@ -317,6 +319,7 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
       normalizedMean: ref ? (mean - ref.random) / (ref.expert - ref.random) : NaN,
       seedMean: perSeed.mean,
       seedStd: perSeed.std,
+      envSteps: meanStd(rs.map((r) => (r.result as GailRunResult).envSteps)).mean,
     };
     const paper = PAPER_TABLE[env]?.[algo as ImitationAlgo]?.[Number(n)];
     if (paper) {
@@ -329,4 +332,4 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
   return rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 }
 
-export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "paperMean", "paperStd"];
+export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "envSteps", "paperMean", "paperStd"];
