@@ -21,7 +21,7 @@ import { Command } from "commander";
 import { SingleBar, Presets } from "cli-progress";
 import { initBackend, describeBackend, repoRoot, writeFileAtomic, GanrlError, checkPositiveInt } from "../lib/core";
 import { runSweep, parseShard, readResults, toCsv, StoredResult } from "../lib/experiments";
-import { protocolSpecs, buildTable, buildAblationTable, referenceReturns, TABLE_COLUMNS, ABLATION_COLUMNS, Protocol, GailRunParams, Reference } from "../lib/experiments/gail";
+import { protocolSpecs, buildTable, buildAblationTable, buildAblationCurves, referenceReturns, TABLE_COLUMNS, ABLATION_COLUMNS, ABLATION_CURVE_COLUMNS, Protocol, GailRunParams, Reference } from "../lib/experiments/gail";
 import { reportHtml } from "../lib/experiments/report";
 import { tableText } from "../lib/viz/table";
 
@@ -106,8 +106,9 @@ function writeTables(protocol: Protocol, results: StoredResult[], outDir: string
     const ab = buildAblationTable(results, refs);
     const file = path.join(outDir, "gail-ablation.csv");
     writeFileAtomic(file, toCsv(ab, ABLATION_COLUMNS));
+    writeFileAtomic(path.join(outDir, "gail-ablation-curves.csv"), toCsv(buildAblationCurves(results, refs), ABLATION_CURVE_COLUMNS));
     console.log("\n" + tableText(ab, { caption: "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)", digits: 3 }));
-    console.log(`\nwrote ${path.relative(repoRoot, file)}`);
+    console.log(`\nwrote ${path.relative(repoRoot, file)} and gail-ablation-curves.csv beside it`);
     return;
   }
   const rows = buildTable(results, refs);

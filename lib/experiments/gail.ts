@@ -182,6 +182,51 @@ export function buildAblationTable(results: StoredResult[], refs: Record<string,
   return rows;
 }
 
+/** One point of an ablation setting's mean trajectory (`gail-ablation-curves.csv`). */
+export interface AblationCurveRow extends Record<string, unknown> {
+  env: string;
+  option: string;
+  value: number;
+  /** Upper edge of the step bin (training environment steps). */
+  step: number;
+  /** Runs with a point in the bin. */
+  runs: number;
+  accExpert: number;
+  accGen: number;
+  /** Mean normalised training return (true reward of the generator's episodes, monitoring only). */
+  trainNormalized: number;
+}
+
+/**
+ * The discriminator-accuracy and return trajectories of each ablation setting: every run's curve
+ * averaged within `bins` equal step bins, then over the runs of the setting.
+ */
+export function buildAblationCurves(results: StoredResult[], refs: Record<string, Reference>, bins = 20): AblationCurveRow[] {
+  const rows: AblationCurveRow[] = [];
+  for (const env of [...new Set(results.map((r) => (r.params as GailRunParams).envId))].sort()) {
+    const norm = (x: number) => (x - refs[env].random) / (refs[env].expert - refs[env].random);
+    for (const a of ABLATIONS) {
+      for (const v of a.values) {
+        const res = results.filter((r) => (r.params as GailRunParams).envId === env && (r.params as GailRunParams).overrides?.[a.option] === v.value).map((r) => r.result as GailRunResult);
+        if (!res.length) continue;
+        const maxStep = Math.max(...res.map((r) => r.envSteps));
+        const width = maxStep / bins;
+        for (let b = 0; b < bins; b++) {
+          const per = res
+            .map((r) => r.curve.filter((pt) => pt.step > b * width && pt.step <= (b + 1) * width))
+            .filter((pts) => pts.length > 0);
+          if (!per.length) continue;
+          const avg = (pick: (pt: CurvePoint) => number) => meanStd(per.map((pts) => meanStd(pts.map(pick).filter(Number.isFinite)).mean).filter(Number.isFinite)).mean;
+          rows.push({ env, option: a.option, value: v.value, step: Math.round((b + 1) * width), runs: per.length, accExpert: avg((pt) => pt.accExpert), accGen: avg((pt) => pt.accGen), trainNormalized: avg((pt) => norm(pt.trainReturn)) });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+export const ABLATION_CURVE_COLUMNS = ["env", "option", "value", "step", "runs", "accExpert", "accGen", "trainNormalized"];
+
 export const ABLATION_COLUMNS = ["env", "ablation", "option", "value", "runs", "normalizedMean", "normalizedStd", "reached95", "lateAccExpert", "lateAccGen", "claim"];
 
 /** One point of a learning curve. */

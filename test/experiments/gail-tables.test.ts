@@ -1,0 +1,61 @@
+/** lib/experiments/gail: the reproduction tables built from stored runs (synthetic runs, hand-worked values). */
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { buildTable, buildAblationTable, buildAblationCurves, GailRunResult, CurvePoint } from "../../lib/experiments/gail";
+import { StoredResult } from "../../lib/experiments";
+
+const refs = { "CartPole-v1": { random: 20, expert: 500 } };
+
+function run(id: string, params: Record<string, unknown>, result: Partial<GailRunResult>): StoredResult {
+  const full: GailRunResult = { returns: [], lengths: [], meanReturn: 0, stdReturn: 0, envSteps: 0, wallSeconds: 1, stepsTo475: null, curve: [], ...result };
+  return { id, params: { protocol: "v1", envId: "CartPole-v1", trajectories: 1, evalEpisodes: 2, preset: "modernCartPole", ...params }, result: full, seconds: 1, finishedAt: "" } as StoredResult;
+}
+
+const curve = (pts: [number, number | null, number, number, number][]): CurvePoint[] => pts.map(([step, evalReturn, trainReturn, accExpert, accGen]) => ({ step, evalReturn, trainReturn, accExpert, accGen }));
+
+test("buildTable pools every episode of a cell, normalises with the references and reports the per-run spread and budget", () => {
+  const rows = buildTable(
+    [
+      run("a", { algo: "GAIL", seed: 0 }, { returns: [500, 500], meanReturn: 500, envSteps: 1000 }),
+      run("b", { algo: "GAIL", seed: 1 }, { returns: [260, 20], meanReturn: 140, envSteps: 3000 }),
+      run("c", { algo: "BC", seed: 0 }, { returns: [20], meanReturn: 20 }),
+      run("d", { algo: "GAIL", seed: 0, overrides: { discSteps: 5 } }, { returns: [1], meanReturn: 1 }),
+    ],
+    refs,
+  );
+  assert.equal(rows.length, 2, "ablation runs (overrides) stay out of the table");
+  const [bc, gail] = rows;
+  assert.equal(bc.algo, "BC");
+  assert.equal(bc.normalizedMean, 0);
+  assert.equal(gail.runs, 2);
+  assert.equal(gail.meanReturn, 320);
+  assert.equal(gail.normalizedMean, 0.625);
+  assert.equal(gail.seedMean, 320);
+  assert.ok(Math.abs(gail.seedStd - Math.sqrt(2 * 180 ** 2)) < 1e-9, "sample std of the per-run means 500 and 140");
+  assert.equal(gail.envSteps, 2000);
+});
+
+test("buildAblationTable and buildAblationCurves: reach-95% share, late D accuracy and binned trajectories per setting", () => {
+  const results = [
+    run("s0", { algo: "GAIL", seed: 0, protocol: "ablation", overrides: { discSteps: 1 } }, {
+      meanReturn: 500, envSteps: 400,
+      curve: curve([[100, 100, 20, 0.9, 0.9], [200, null, 260, 0.8, 0.7], [300, 500, 500, 0.6, 0.5], [400, null, 500, 0.5, 0.5]]),
+    }),
+    run("s1", { algo: "GAIL", seed: 1, protocol: "ablation", overrides: { discSteps: 1 } }, {
+      meanReturn: 20, envSteps: 400,
+      curve: curve([[100, 20, 20, 1, 1], [200, null, 20, 1, 1], [300, 20, 20, 1, 1], [400, null, 20, 0.7, 0.9]]),
+    }),
+  ];
+  const [row] = buildAblationTable(results, refs);
+  assert.equal(row.option, "discSteps");
+  assert.equal(row.runs, 2);
+  assert.equal(row.normalizedMean, 0.5);
+  assert.equal(row.reached95, 0.5, "one of two runs reached 95% of the expert at an evaluation");
+  assert.ok(Math.abs(row.lateAccExpert - 0.6) < 1e-12, "last quarter: 0.5 and 0.7");
+  assert.ok(Math.abs(row.lateAccGen - 0.7) < 1e-12);
+  const curves = buildAblationCurves(results, refs, 2);
+  assert.deepEqual(curves.map((c) => c.step), [200, 400]);
+  assert.ok(Math.abs(curves[0].accExpert - (0.85 + 1) / 2) < 1e-12);
+  assert.ok(Math.abs(curves[1].accGen - (0.5 + 0.95) / 2) < 1e-12);
+  assert.ok(Math.abs(curves[1].trainNormalized - 0.5) < 1e-12, "run 0 at the expert (1), run 1 at random (0)");
+});
