@@ -136,3 +136,34 @@ export function addEntropyBonus(rewards: Float32Array, policy: { logProb(obs: tf
   for (let i = 0; i < n; i++) rewards[i] -= alpha * lp[i];
   return rewards;
 }
+
+/** What every trainer's checkpoint shares: its counters, rngs, options and recent episodes. */
+export interface CheckpointSource {
+  readonly algo: string;
+  readonly opts: object;
+  readonly step: number;
+  readonly iteration: number;
+  readonly totalSteps: number;
+  readonly rng: { getState(): number[] };
+  readonly sampleRng: { getState(): number[] };
+  readonly episodes: EpisodeWindow;
+}
+
+/** A trainer's checkpoint from its shared state plus its own networks, optimisers and extras. */
+export async function buildCheckpoint(t: CheckpointSource, nets: TrainerCheckpoint["nets"], optimizers: Record<string, tf.Optimizer>, extra?: Record<string, unknown>): Promise<TrainerCheckpoint> {
+  const saved: TrainerCheckpoint["optimizers"] = {};
+  for (const [k, o] of Object.entries(optimizers)) saved[k] = await saveOptimizer(o);
+  return {
+    format: CHECKPOINT_FORMAT,
+    algo: t.algo,
+    options: jsonOptions(t.opts),
+    step: t.step,
+    iteration: t.iteration,
+    totalSteps: t.totalSteps,
+    rng: { main: t.rng.getState(), sample: t.sampleRng.getState() },
+    nets,
+    optimizers: saved,
+    episodes: { returns: [...t.episodes.returns], lengths: [...t.episodes.lengths] },
+    ...(extra ? { extra } : {}),
+  };
+}

@@ -16,7 +16,7 @@ import { Mlp, Activation, ActOptions, netJson, loadNet, download } from "../nn";
 import { makeVecEnv } from "../envs";
 import { VecEnvLike, RewardFn, envReward, Metrics, LearnOptions, LearnResult, RewardInput } from "./types";
 import { ReplayBuffer } from "./replay";
-import { TrainerCheckpoint, CHECKPOINT_FORMAT, checkCheckpoint, saveOptimizer, loadOptimizer, EpisodeWindow, jsonOptions, clipByGlobalNorm, linearSchedule } from "./common";
+import { TrainerCheckpoint, checkCheckpoint, loadOptimizer, EpisodeWindow, clipByGlobalNorm, linearSchedule, buildCheckpoint } from "./common";
 import { resolveOptions } from "./onpolicy";
 import { Actor } from "./evaluate";
 
@@ -137,7 +137,8 @@ export class DQN {
   iteration = 0;
   gradSteps = 0;
   readonly episodes = new EpisodeWindow();
-  private totalSteps = 0;
+  /** Budget of the `learn` call in progress (schedules). */
+  totalSteps = 0;
   private obs: Float32Array;
   private pendingLosses: tf.Tensor[] = [];
 
@@ -262,20 +263,9 @@ export class DQN {
 
   /** Resumable state (networks, Adam moments, rng, counters; the replay buffer is not saved: it refills). */
   async checkpoint(): Promise<TrainerCheckpoint> {
-    return {
-      format: CHECKPOINT_FORMAT,
-      algo: this.algo,
-      options: jsonOptions(this.opts),
-      step: this.step,
-      iteration: this.iteration,
-      totalSteps: this.totalSteps,
-      rng: { main: this.rng.getState(), sample: this.sampleRng.getState() },
-      nets: { q: netJson("q", this.q, null), target: netJson("q", this.qTarget, null) },
-      optimizers: { adam: await saveOptimizer(this.optimizer) },
-      episodes: { returns: [...this.episodes.returns], lengths: [...this.episodes.lengths] },
-      extra: { gradSteps: this.gradSteps },
-    };
+    return buildCheckpoint(this, { q: netJson("q", this.q, null), target: netJson("q", this.qTarget, null) }, { adam: this.optimizer }, { gradSteps: this.gradSteps });
   }
+
 
   async restore(ckpt: TrainerCheckpoint): Promise<void> {
     checkCheckpoint(ckpt, this.algo);

@@ -8,7 +8,7 @@ import { CategoricalPolicy, ValueNet, RunningMeanStd, Activation } from "../nn";
 import { makeVecEnv } from "../envs";
 import { RolloutBatch, RolloutCollector } from "./rollout";
 import { VecEnvLike, RewardFn, envReward, Metrics, LearnOptions, LearnResult } from "./types";
-import { TrainerCheckpoint, CHECKPOINT_FORMAT, checkCheckpoint, saveOptimizer, loadOptimizer, EpisodeWindow, jsonOptions } from "./common";
+import { TrainerCheckpoint, checkCheckpoint, loadOptimizer, EpisodeWindow, buildCheckpoint } from "./common";
 
 /** Options every on-policy trainer has. */
 export interface OnPolicyOptions {
@@ -66,7 +66,8 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
   rewardFn: RewardFn;
   step = 0;
   iteration = 0;
-  protected totalSteps = 0;
+  /** Budget of the `learn` call in progress (schedules). */
+  totalSteps = 0;
   readonly episodes = new EpisodeWindow();
 
   protected constructor(opts: O) {
@@ -170,21 +171,9 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
 
   /** The resumable state (see `TrainerCheckpoint`). */
   async checkpoint(): Promise<TrainerCheckpoint> {
-    const optimizers: TrainerCheckpoint["optimizers"] = {};
-    for (const [k, o] of Object.entries(this.optimizers())) optimizers[k] = await saveOptimizer(o);
-    return {
-      format: CHECKPOINT_FORMAT,
-      algo: this.algo,
-      options: jsonOptions(this.opts),
-      step: this.step,
-      iteration: this.iteration,
-      totalSteps: this.totalSteps,
-      rng: { main: this.rng.getState(), sample: this.sampleRng.getState() },
-      nets: { policy: this.policy.save(), value: this.value.save() },
-      optimizers,
-      episodes: { returns: [...this.episodes.returns], lengths: [...this.episodes.lengths] },
-    };
+    return buildCheckpoint(this, { policy: this.policy.save(), value: this.value.save() }, this.optimizers());
   }
+
 
   /** Restores a checkpoint into this (freshly built, never trained) trainer; re-seeds and resets the envs. */
   async restore(ckpt: TrainerCheckpoint): Promise<void> {

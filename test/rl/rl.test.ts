@@ -151,6 +151,22 @@ test("determinism: two PPO runs with one seed agree exactly; checkpoint → rest
   for (const t of [a.t, b.t, c]) t.dispose();
 });
 
+test("DQN checkpoint → restore: q and target nets, Adam moments, counters and gradient steps", async () => {
+  const a = new DQN({ seed: 3, hidden: [16], learningStarts: 32, trainFreq: 16, gradientSteps: 2, logInterval: 64 });
+  await a.learn(128);
+  const ckpt = JSON.parse(JSON.stringify(await a.checkpoint()));
+  assert.equal(ckpt.algo, "dqn");
+  assert.ok(ckpt.extra.gradSteps > 0 && ckpt.nets.q && ckpt.nets.target && ckpt.optimizers.adam.length > 0);
+  const b = new DQN({ seed: 99, hidden: [16], learningStarts: 32, trainFreq: 16, gradientSteps: 2, logInterval: 64 });
+  await b.restore(ckpt);
+  assert.equal(b.step, 128);
+  assert.deepEqual(Array.from(getFlat(b.q.params)), Array.from(getFlat(a.q.params)));
+  const again = JSON.parse(JSON.stringify(await b.checkpoint()));
+  for (const k of ["nets", "optimizers", "step", "iteration", "totalSteps", "episodes", "extra"]) assert.deepEqual(again[k], ckpt[k], k);
+  a.dispose();
+  b.dispose();
+});
+
 test("evaluate: returns, lengths, mean, std over seeded episodes", () => {
   const pi = new CategoricalPolicy({ obsDim: 4, nActions: 2 }, new Rng(1));
   const r1 = evaluate(pi, "CartPole-v1", { episodes: 3, seed: 5 });
