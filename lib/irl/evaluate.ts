@@ -113,7 +113,9 @@ export function gailRewardModel(gail: GAIL): RewardModel {
  * (ρ_E(s_a) = 0, e.g. CartPole's demonstrations, which all end at the time limit). A trained D
  * leaves u(s_a) finite and, once its policy stops failing, lets it drift up; a fresh learner that
  * starts where u(s) < u(s_a) then learns to end episodes (see `notebooks/11`). Use only when the
- * demonstrations contain no terminal transition.
+ * demonstrations contain no terminal transition. The learned u(s_a) is replaced, not bounded: if
+ * it was already below every state on the support (GAIL's, in one CartPole seed) the floor raises
+ * it; `Math.min` of the two would be the stricter stand-in (not what the stored IRL tables used).
  */
 export function withAbsorbingFloor(model: RewardModel, support: TransitionSet): RewardModel & { floor: number } {
   const u = model.u(support.obs, support.actions, support.absorbing, support.n);
