@@ -20,7 +20,7 @@ import * as path from "path";
 import { repoRoot, meanStd, GanrlError, initBackend, Rng } from "../core";
 import { makeEnv } from "../envs";
 import { loadDemos, takeTrajectories } from "../data";
-import { GAIL, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
+import { GAIL, GAIL_DEFAULTS, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
 import { evaluate, Actor } from "../rl";
 import { RunSpec, StoredResult } from "./sweep";
 
@@ -143,7 +143,17 @@ export interface AblationRow extends Record<string, unknown> {
   /** Discriminator accuracy on expert / policy samples, mean over runs, over the last quarter of training. */
   lateAccExpert: number;
   lateAccGen: number;
+  /** Whether this value is the preset's own (so the row is the unablated baseline). */
+  presetDefault: boolean;
   claim: string;
+}
+
+/** The value an option takes in a preset's GAIL (genEntCoef null resolves to the generator's entCoef, PPO's default 0). */
+export function presetOptionValue(presetName: string, option: string): unknown {
+  const g = getPreset(presetName).gail as Record<string, unknown>;
+  const v = option in g ? g[option] : (GAIL_DEFAULTS as unknown as Record<string, unknown>)[option];
+  if (option === "genEntCoef" && (v === null || v === undefined)) return (g.generatorOptions as Record<string, unknown> | undefined)?.entCoef ?? 0;
+  return v;
 }
 
 /** The ablation table from stored results. */
@@ -174,6 +184,7 @@ export function buildAblationTable(results: StoredResult[], refs: Record<string,
           reached95: reached / rs.length,
           lateAccExpert: late((pt) => pt.accExpert),
           lateAccGen: late((pt) => pt.accGen),
+          presetDefault: presetOptionValue((rs[0].params as GailRunParams).preset, a.option) === v.value,
           claim: v.claim,
         });
       }
@@ -227,7 +238,7 @@ export function buildAblationCurves(results: StoredResult[], refs: Record<string
 
 export const ABLATION_CURVE_COLUMNS = ["env", "option", "value", "step", "runs", "accExpert", "accGen", "trainNormalized"];
 
-export const ABLATION_COLUMNS = ["env", "ablation", "option", "value", "runs", "normalizedMean", "normalizedStd", "reached95", "lateAccExpert", "lateAccGen", "claim"];
+export const ABLATION_COLUMNS = ["env", "ablation", "option", "value", "presetDefault", "runs", "normalizedMean", "normalizedStd", "reached95", "lateAccExpert", "lateAccGen", "claim"];
 
 /** One point of a learning curve. */
 export interface CurvePoint {

@@ -51,6 +51,7 @@ test("buildAblationTable and buildAblationCurves: reach-95% share, late D accura
   assert.equal(row.runs, 2);
   assert.equal(row.normalizedMean, 0.5);
   assert.equal(row.reached95, 0.5, "one of two runs reached 95% of the expert at an evaluation");
+  assert.equal(row.presetDefault, true, "modernCartPole runs one discriminator step");
   assert.ok(Math.abs(row.lateAccExpert - 0.6) < 1e-12, "last quarter: 0.5 and 0.7");
   assert.ok(Math.abs(row.lateAccGen - 0.7) < 1e-12);
   const curves = buildAblationCurves(results, refs, 2);
