@@ -100,7 +100,7 @@ export const paperAcrobot: ImitationPreset = Object.freeze({
   measured:
     "data/results/gail-table-paper.csv (npm run reproduce -- --protocol paper --envs Acrobot-v0 --steps 100000: 1/15 of the paper's budget, 7 runs, 50 episodes): " +
     "GAIL −88.6, −85.7, −87.0, −86.1 and BC −101.3, −86.9, −83.2, −83.0 for 1, 4, 7, 10 trajectories (paper: GAIL −77.3, −83.1, −82.6, −78.9; BC −130.6, −93.2, −96.9, −95.1; " +
-    "our Acrobot-v0 expert −82.2 against the paper's −75.3); ~60 s a GAIL run, 2 in parallel",
+    "our Acrobot-v0 demonstrations −78.2 against the paper's −75.25); ~60 s a GAIL run, 2 in parallel",
 });
 
 /** Fast GAIL on CartPole-v1 with whole trajectories: PPO (rl-zoo settings), reward −log(1 − D). */
