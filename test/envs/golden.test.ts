@@ -82,12 +82,7 @@ test("golden CartPole-v1: every episode bit-identical, free-running from initial
         for (let i = 0; i < 4; i++) {
           assert.ok(s[i] === st.state[i], `${ep.id} t=${st.t}: state[${i}] ${s[i]} !== ${st.state[i]}`);
         }
-        assert.deepEqual(Array.from(r.obs), st.obs, `${ep.id} t=${st.t}: obs`);
-        assert.equal(r.reward, st.reward, `${ep.id} t=${st.t}: reward`);
-        assert.equal(r.terminated, st.terminated, `${ep.id} t=${st.t}: terminated`);
-        assert.equal(r.truncated, st.truncated, `${ep.id} t=${st.t}: truncated`);
-        assert.equal(env.elapsedSteps, st.t);
-        if (st.t <= ep.first_done_step) total += r.reward;
+        total += checkStepOutputs(env, r, st, ep);
         steps++;
       }
     });
@@ -96,6 +91,21 @@ test("golden CartPole-v1: every episode bit-identical, free-running from initial
   }
   console.log(`CartPole-v1: ${steps} golden steps, all bit-identical`);
 });
+
+/** Observation, reward, flags and step counter of one recorded step (exact); returns the reward counted in the episode's total. */
+function checkStepOutputs(
+  env: { elapsedSteps: number },
+  r: { obs: ArrayLike<number>; reward: number; terminated: boolean; truncated: boolean },
+  st: { t: number; obs: number[]; reward: number; terminated: boolean; truncated: boolean },
+  ep: { id: string; first_done_step: number },
+): number {
+  assert.deepEqual(Array.from(r.obs), st.obs, `${ep.id} t=${st.t}: obs`);
+  assert.equal(r.reward, st.reward, `${ep.id} t=${st.t}: reward`);
+  assert.equal(r.terminated, st.terminated, `${ep.id} t=${st.t}: terminated`);
+  assert.equal(r.truncated, st.truncated, `${ep.id} t=${st.t}: truncated`);
+  assert.equal(env.elapsedSteps, st.t);
+  return st.t <= ep.first_done_step ? r.reward : 0;
+}
 
 test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relative; obs/reward/flags exact", () => {
   const g = acrobot;
@@ -121,12 +131,7 @@ test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relat
           if (a !== b) exact = false;
         }
         if (exact) bitIdentical++;
-        assert.deepEqual(Array.from(r.obs), st.obs, `${ep.id} t=${st.t}: obs`);
-        assert.equal(r.reward, st.reward, `${ep.id} t=${st.t}: reward`);
-        assert.equal(r.terminated, st.terminated, `${ep.id} t=${st.t}: terminated`);
-        assert.equal(r.truncated, st.truncated, `${ep.id} t=${st.t}: truncated`);
-        assert.equal(env.elapsedSteps, st.t);
-        if (st.t <= ep.first_done_step) total += r.reward;
+        total += checkStepOutputs(env, r, st, ep);
         prev = st.state;
         steps++;
       }
