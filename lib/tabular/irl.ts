@@ -11,7 +11,7 @@
  * class, ψ constant) it matches ρ_E itself. Derivations: notebooks/03_maxent_irl.ipynb.
  */
 import { GanrlError, ensure, checkNumber, checkPositiveInt } from "../core";
-import { TabularMDP, Policy, checkMDP, checkGamma, checkTable, sizes } from "./mdp";
+import { TabularMDP, Policy, checkMDP, checkGamma, checkTable, sizes, solverOptions } from "./mdp";
 import { occupancyUnchecked } from "./evaluate";
 import { softVIUnchecked } from "./soft";
 
@@ -101,11 +101,7 @@ export function maxEntIrl(opts: MaxEntIrlOptions): MaxEntIrlResult {
   for (let s = 0; s < nS; s++) checkTable(features[s], nA, K, `features[${s}]`);
   const alpha = opts.l2 ?? 0;
   checkNumber(alpha, "l2 (α)", 0);
-  const lr = opts.lr ?? 0.1;
-  checkNumber(lr, "lr", 1e-15);
-  const iters = opts.iters ?? 5000;
-  checkPositiveInt(iters, "iters");
-  const tol = opts.tol ?? 1e-9;
+  const { lr, iters, tol } = solverOptions(opts, { lr: 0.1, iters: 5000, tol: 1e-9 });
   const w = opts.init ? opts.init.slice() : new Array<number>(K).fill(0);
   ensure(w.length === K, () => `init has ${w.length} weights but there are ${K} features`);
   const muE = featureExpectations(rhoE, features);

@@ -9,7 +9,7 @@
  *
  * Derivations: notebooks/01_mdps_and_behavioural_cloning.ipynb.
  */
-import { Rng, checkSeed, checkPositiveInt, ensure, describe } from "../core";
+import { Rng, checkSeed, checkPositiveInt, checkNumber, ensure, describe } from "../core";
 
 /** A finite MDP: transition tensor `P[s][a][s']`, rewards `r[s][a]`, start distribution `p0[s]`. */
 export interface TabularMDP {
@@ -294,4 +294,13 @@ export function randomPolicy(nS: number, nA: number, seed: number, scale = 1): P
     const t = e.reduce((u, v) => u + v, 0);
     return e.map((v) => v / t);
   });
+}
+
+/** Step size, iteration cap and tolerance of an iterative solver, defaults filled in and checked. */
+export function solverOptions(o: { lr?: number; iters?: number; tol?: number }, d: { lr: number; iters: number; tol: number }): { lr: number; iters: number; tol: number } {
+  const lr = o.lr ?? d.lr;
+  checkNumber(lr, "lr", 1e-15);
+  const iters = o.iters ?? d.iters;
+  checkPositiveInt(iters, "iters");
+  return { lr, iters, tol: o.tol ?? d.tol };
 }

@@ -6,8 +6,8 @@
  * H(π) = E_π[−log π(a|s)] the γ-discounted causal entropy. Derivations:
  * notebooks/03_maxent_irl.ipynb.
  */
-import { GanrlError, ensure, checkPositiveInt, checkNumber } from "../core";
-import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, checkTable, sizes, zeros2 } from "./mdp";
+import { GanrlError, ensure, checkNumber } from "../core";
+import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, checkTable, sizes, zeros2, solverOptions } from "./mdp";
 import { evaluateUnchecked, occupancyUnchecked, stateOccupancyUnchecked, bellmanBackup } from "./evaluate";
 
 /** log Σ_i exp(x_i), computed stably. */
@@ -222,11 +222,7 @@ export function minimisePolicyObjective(opts: MinimisePolicyOptions): MinimisePo
   const { nS, nA } = sizes(mdp);
   const lam = opts.entropyWeight ?? 1;
   checkNumber(lam, "entropyWeight", 0);
-  const lr = opts.lr ?? 0.5;
-  checkNumber(lr, "lr", 1e-15);
-  const iters = opts.iters ?? 5000;
-  checkPositiveInt(iters, "iters");
-  const tol = opts.tol ?? 1e-12;
+  const { lr, iters, tol } = solverOptions(opts, { lr: 0.5, iters: 5000, tol: 1e-12 });
   const natural = opts.natural ?? true;
   const logits = opts.init ? opts.init.map((r) => r.slice()) : zeros2(nS, nA);
   checkTable(logits, nS, nA, "initial logits");
