@@ -201,3 +201,30 @@ export function toCsv(rows: Record<string, unknown>[], columns?: string[]): stri
   };
   return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
 }
+
+/**
+ * Reads a CSV written by `toCsv` (RFC 4180: quoted cells may hold commas, quotes and newlines)
+ * into rows; cells that are numbers become numbers, "NaN" becomes NaN, empty cells stay "".
+ */
+export function readCsv(file: string): Record<string, string | number>[] {
+  if (!fs.existsSync(file)) throw new GanrlError(`readCsv: no file ${file}; the command that writes it is named in the README and the notebook above`);
+  const text = fs.readFileSync(file, "utf8");
+  const records: string[][] = [];
+  let row: string[] = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { row.push(cell); cell = ""; }
+    else if (ch === "\n") { row.push(cell); records.push(row); row = []; cell = ""; }
+    else if (ch !== "\r") cell += ch;
+  }
+  if (cell.length || row.length) { row.push(cell); records.push(row); }
+  const [head, ...body] = records;
+  if (!head) return [];
+  const value = (v: string): string | number => (v === "NaN" ? NaN : v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v);
+  return body.map((r) => Object.fromEntries(head.map((h, k) => [h, value(r[k] ?? "")])));
+}

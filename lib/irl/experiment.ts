@@ -29,6 +29,8 @@ import { CategoricalPolicy, NetJson } from "../nn";
 import { Actor } from "../rl";
 import { handCodedExpert, recordDemos, GAIL } from "../imitation";
 import { runSweep, toCsv, RunSpec, StoredResult, readResults } from "../experiments";
+/** Re-exported for notebook 11 (the reader lives beside `toCsv`). */
+export { readCsv } from "../experiments";
 import { AIRL } from "./airl";
 import {
   RewardModel,
@@ -323,37 +325,5 @@ if (require.main === module) {
   main().catch((e) => {
     console.error(e instanceof Error ? e.message : e);
     process.exit(1);
-  });
-}
-
-/** Reads a CSV written by `toCsv` (numbers parsed, quoted cells unquoted) into rows. */
-export function readCsv(file: string): Record<string, string | number>[] {
-  const text = fs.readFileSync(file, "utf8").trim();
-  const split = (line: string): string[] => {
-    const out: string[] = [];
-    let cur = "", q = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (q) {
-        if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-        else if (c === '"') q = false;
-        else cur += c;
-      } else if (c === '"') q = true;
-      else if (c === ",") { out.push(cur); cur = ""; }
-      else cur += c;
-    }
-    out.push(cur);
-    return out;
-  };
-  const [head, ...lines] = text.split("\n");
-  const cols = split(head);
-  return lines.map((l) => {
-    const cells = split(l);
-    const row: Record<string, string | number> = {};
-    cols.forEach((c, k) => {
-      const v = cells[k] ?? "";
-      row[c] = v !== "" && !Number.isNaN(Number(v)) ? Number(v) : v === "NaN" ? NaN : v;
-    });
-    return row;
   });
 }

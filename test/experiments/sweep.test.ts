@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runSweep, parseShard, shardRuns, readResults, toCsv, RunSpec } from "../../lib/experiments";
+import { runSweep, parseShard, shardRuns, readResults, toCsv, readCsv, RunSpec } from "../../lib/experiments";
 import { meanStd } from "../../lib/core";
 
 const task = { module: path.join(__dirname, "fixture-task.ts"), fn: "square" };
@@ -59,4 +59,12 @@ test("toCsv quotes where needed; meanStd gives population (ddof 0) or sample (dd
   assert.deepEqual(meanStd([1, 2, 3], 1), { mean: 2, std: 1 });
   assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1 });
   assert.deepEqual(meanStd([5], 1), { mean: 5, std: 0 });
+});
+
+test("readCsv reads what toCsv writes: quoted commas, quotes and newlines, numbers, NaN, empty cells; a missing file is a clear error", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-csv-"));
+  const file = path.join(dir, "t.csv");
+  fs.writeFileSync(file, toCsv([{ a: 1.5, b: 'say "hi", twice', c: NaN }, { a: -2, b: "two\nlines", c: "" }]));
+  assert.deepEqual(readCsv(file), [{ a: 1.5, b: 'say "hi", twice', c: NaN }, { a: -2, b: "two\nlines", c: "" }]);
+  assert.throws(() => readCsv(path.join(dir, "none.csv")), /readCsv: no file .*none\.csv/);
 });
