@@ -156,41 +156,47 @@ export function presetOptionValue(presetName: string, option: string): unknown {
   return v;
 }
 
-/** The ablation table from stored results. */
-export function buildAblationTable(results: StoredResult[], refs: Record<string, Reference>): AblationRow[] {
-  const rows: AblationRow[] = [];
-  const norm = (env: string, x: number) => (x - refs[env].random) / (refs[env].expert - refs[env].random);
+/** Stored ablation runs grouped by environment × switch × value (groups without runs left out). */
+function ablationGroups(results: StoredResult[]): { env: string; ablation: (typeof ABLATIONS)[number]; value: (typeof ABLATIONS)[number]["values"][number]; runs: StoredResult[] }[] {
+  const groups = [];
   for (const env of [...new Set(results.map((r) => (r.params as GailRunParams).envId))].sort()) {
     for (const a of ABLATIONS) {
       for (const v of a.values) {
-        const rs = results.filter((r) => {
+        const runs = results.filter((r) => {
           const p = r.params as GailRunParams;
           return p.envId === env && p.overrides?.[a.option] === v.value;
         });
-        if (!rs.length) continue;
-        const res = rs.map((r) => r.result as GailRunResult);
-        const finals = meanStd(res.map((r) => norm(env, r.meanReturn)), 1);
-        const reached = res.filter((r) => r.curve.some((pt) => pt.evalReturn !== null && norm(env, pt.evalReturn) >= 0.95)).length;
-        const late = (pick: (pt: CurvePoint) => number) =>
-          meanStd(res.map((r) => meanStd(r.curve.slice(Math.floor(r.curve.length * 0.75)).map(pick).filter(Number.isFinite)).mean)).mean;
-        rows.push({
-          env,
-          ablation: a.name,
-          option: a.option,
-          value: v.value,
-          runs: rs.length,
-          normalizedMean: finals.mean,
-          normalizedStd: finals.std,
-          reached95: reached / rs.length,
-          lateAccExpert: late((pt) => pt.accExpert),
-          lateAccGen: late((pt) => pt.accGen),
-          presetDefault: presetOptionValue((rs[0].params as GailRunParams).preset, a.option) === v.value,
-          claim: v.claim,
-        });
+        if (runs.length) groups.push({ env, ablation: a, value: v, runs });
       }
     }
   }
-  return rows;
+  return groups;
+}
+
+/** The ablation table from stored results. */
+export function buildAblationTable(results: StoredResult[], refs: Record<string, Reference>): AblationRow[] {
+  const norm = (env: string, x: number) => (x - refs[env].random) / (refs[env].expert - refs[env].random);
+  return ablationGroups(results).map(({ env, ablation: a, value: v, runs: rs }) => {
+    const res = rs.map((r) => r.result as GailRunResult);
+    const finals = meanStd(res.map((r) => norm(env, r.meanReturn)), 1);
+    const reached = res.filter((r) => r.curve.some((pt) => pt.evalReturn !== null && norm(env, pt.evalReturn) >= 0.95)).length;
+    const late = (pick: (pt: CurvePoint) => number) =>
+      meanStd(res.map((r) => meanStd(r.curve.slice(Math.floor(r.curve.length * 0.75)).map(pick).filter(Number.isFinite)).mean)).mean;
+    return {
+      env,
+      ablation: a.name,
+      option: a.option,
+      value: v.value,
+      runs: rs.length,
+      normalizedMean: finals.mean,
+      normalizedStd: finals.std,
+      reached95: reached / rs.length,
+      lateAccExpert: late((pt) => pt.accExpert),
+      lateAccGen: late((pt) => pt.accGen),
+      presetDefault: presetOptionValue((rs[0].params as GailRunParams).preset, a.option) === v.value,
+      claim: v.claim,
+    };
+  });
 }
 
 /** One point of an ablation setting's mean trajectory (`gail-ablation-curves.csv`). */
@@ -214,23 +220,16 @@ export interface AblationCurveRow extends Record<string, unknown> {
  */
 export function buildAblationCurves(results: StoredResult[], refs: Record<string, Reference>, bins = 20): AblationCurveRow[] {
   const rows: AblationCurveRow[] = [];
-  for (const env of [...new Set(results.map((r) => (r.params as GailRunParams).envId))].sort()) {
+  for (const { env, ablation: a, value: v, runs } of ablationGroups(results)) {
     const norm = (x: number) => (x - refs[env].random) / (refs[env].expert - refs[env].random);
-    for (const a of ABLATIONS) {
-      for (const v of a.values) {
-        const res = results.filter((r) => (r.params as GailRunParams).envId === env && (r.params as GailRunParams).overrides?.[a.option] === v.value).map((r) => r.result as GailRunResult);
-        if (!res.length) continue;
-        const maxStep = Math.max(...res.map((r) => r.envSteps));
-        const width = maxStep / bins;
-        for (let b = 0; b < bins; b++) {
-          const per = res
-            .map((r) => r.curve.filter((pt) => pt.step > b * width && pt.step <= (b + 1) * width))
-            .filter((pts) => pts.length > 0);
-          if (!per.length) continue;
-          const avg = (pick: (pt: CurvePoint) => number) => meanStd(per.map((pts) => meanStd(pts.map(pick).filter(Number.isFinite)).mean).filter(Number.isFinite)).mean;
-          rows.push({ env, option: a.option, value: v.value, step: Math.round((b + 1) * width), runs: per.length, accExpert: avg((pt) => pt.accExpert), accGen: avg((pt) => pt.accGen), trainNormalized: avg((pt) => norm(pt.trainReturn)) });
-        }
-      }
+    const res = runs.map((r) => r.result as GailRunResult);
+    const maxStep = Math.max(...res.map((r) => r.envSteps));
+    const width = maxStep / bins;
+    for (let b = 0; b < bins; b++) {
+      const per = res.map((r) => r.curve.filter((pt) => pt.step > b * width && pt.step <= (b + 1) * width)).filter((pts) => pts.length > 0);
+      if (!per.length) continue;
+      const avg = (pick: (pt: CurvePoint) => number) => meanStd(per.map((pts) => meanStd(pts.map(pick).filter(Number.isFinite)).mean).filter(Number.isFinite)).mean;
+      rows.push({ env, option: a.option, value: v.value, step: Math.round((b + 1) * width), runs: per.length, accExpert: avg((pt) => pt.accExpert), accGen: avg((pt) => pt.accGen), trainNormalized: avg((pt) => norm(pt.trainReturn)) });
     }
   }
   return rows;
