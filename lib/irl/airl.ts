@@ -125,6 +125,17 @@ export class AirlRewardNet {
     return x;
   }
 
+  /** h on state features `x`, zeroed where `keep` is 0 (absorbing rows); the disentangled form only. */
+  private potentialOf(x: tf.Tensor2D, keep: tf.Tensor1D): tf.Tensor1D {
+    if (!this.h) throw new GanrlError("the state-action AIRL reward has no potential h");
+    return tf.mul(this.h.apply(x).reshape([-1]), keep) as tf.Tensor1D;
+  }
+
+  /** h(s) on a batch's s (0 on absorbing rows), without computing g, h(s') or f. */
+  potential(b: DiscBatch): tf.Tensor1D {
+    return this.potentialOf(this.stateFeatures(b.obs, b.absorbing), tf.sub(1, b.absorbing) as tf.Tensor1D);
+  }
+
   /** g, h(s), h(s'), f on a batch (see `AirlRewardParts`). */
   parts(b: DiscBatch): AirlRewardParts {
     const keep = tf.sub(1, b.absorbing) as tf.Tensor1D;
@@ -140,7 +151,7 @@ export class AirlRewardNet {
       return { g, h: z, hNext: z, f: g };
     }
     // critical: h(s_a) = 0 and h(s') = 0 when s' is terminal, so the shaping telescopes over an episode that ends.
-    const h = tf.mul(this.h.apply(x).reshape([-1]), keep) as tf.Tensor1D;
+    const h = this.potentialOf(x, keep);
     const xNext = this.stateFeatures(b.nextObs, tf.zerosLike(b.absorbing) as tf.Tensor1D);
     const hNext = tf.mul(this.h.apply(xNext).reshape([-1]), tf.mul(keep, tf.sub(1, b.done))) as tf.Tensor1D;
     const f = tf.sub(tf.add(g, tf.mul(this.opts.gamma, hNext)), h) as tf.Tensor1D;
@@ -280,7 +291,7 @@ export class AIRL extends AdversarialTrainer<AIRLOptions> {
   /** λ_h·E[h(s)²] (see `potentialPenalty`). */
   protected override discRegularizer(both: DiscBatch): tf.Scalar | null {
     if (this.opts.potentialPenalty === 0 || !this.net.h) return null;
-    return tf.mul(this.opts.potentialPenalty, tf.mean(tf.square(this.net.parts(both).h))) as tf.Scalar;
+    return tf.mul(this.opts.potentialPenalty, tf.mean(tf.square(this.net.potential(both)))) as tf.Scalar;
   }
 
   override discVariables(): tf.Variable[] {
