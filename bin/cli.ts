@@ -6,6 +6,7 @@
  *   ganrl eval --policy data/experts/CartPole-v1.json --env CartPole-v1 --episodes 100 --json
  *   ganrl demos --env CartPole-v1 --policy data/experts/CartPole-v1.json --n 10 --seed 1000
  *   ganrl demos-info data/demos/CartPole-v1/traj-10.json
+ *   ganrl reproduce gail|irl|worldmodel [options]     (see bin/reproduce.ts; --help per study)
  *
  * Exit codes: 0 success; 2 bad input (unknown env id, missing or malformed file, bad number,
  * policy/environment mismatch), with one line `ganrl: error: <what is wrong>; <the fix>` on
@@ -30,7 +31,8 @@ export function buildProgram(): Command {
     .name("ganrl")
     .description("GANs in reinforcement learning: train experts, evaluate policies, sample demonstrations (CartPole, Acrobot; TF.js)")
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(`ganrl: ${str.trim().replace(/\n+/g, " ")} (see --help)\n`) });
+    .configureOutput({ outputError: (str, write) => write(`ganrl: ${str.trim().replace(/\n+/g, " ")} (see --help)\n`) })
+    .addHelpText("after", "\nAlso: ganrl reproduce <gail|irl|worldmodel> [options]   run a study's sweep and rebuild its tables (ganrl reproduce <study> --help)");
 
   program
     .command("train-expert")
@@ -155,6 +157,8 @@ Example (the shipped sets):
 
 /** Runs the CLI on `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `ganrl reproduce <study> …` has its own options per study (bin/reproduce.ts)
+  if (argv[0] === "reproduce") return (require("./reproduce") as typeof import("./reproduce")).reproduceMain(argv.slice(1));
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: "user" });

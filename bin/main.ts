@@ -3,12 +3,9 @@
  * behavioural cloning on CartPole-v1 with 1 and 4 expert trajectories, 3 seeds each, run in
  * parallel over the CPU cores; prints the table and writes data/results/gail-table-quick.csv
  * and the offline HTML report data/results/gail-report-quick.html.
- * Options are those of bin/reproduce.ts (e.g. `npm start -- --seeds 5`).
+ * Options are those of `npx ganrl reproduce gail` (e.g. `npm start -- --seeds 5`, which, being
+ * a non-default budget, writes to runs/scratch/ instead).
  */
-import { main } from "./reproduce";
-import { GanrlError } from "../lib/core";
+import { reproduceMain } from "./reproduce";
 
-main([...process.argv.slice(0, 2), "--protocol", "quick", ...process.argv.slice(2)]).catch((e) => {
-  console.error(e instanceof GanrlError ? `error: ${e.message}` : e);
-  process.exit(e instanceof GanrlError ? 2 : 1);
-});
+reproduceMain(["gail", "--protocol", "quick", ...process.argv.slice(2)]).then((code) => process.exit(code));

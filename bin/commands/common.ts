@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { InvalidArgumentError } from "commander";
-import { tf, Rng, GanrlError, describe, readJson } from "../../lib/core";
+import { tf, Rng, GanrlError, describe, readJson, parseIntegerText } from "../../lib/core";
 import { ENV_IDS, EnvId, isEnvId, makeEnv } from "../../lib/envs";
 import { CategoricalPolicy, Mlp, NetJson, loadNet, sampleCategorical } from "../../lib/nn";
 
@@ -18,22 +18,22 @@ export const EXIT_USAGE = 2;
 
 // ------------------------------------------------------------------ argument parsers
 
-/** Commander parser: a non-negative integer (seeds). */
+/** Commander parser: a non-negative decimal integer (seeds); `0x10` and `1.5` are rejected. */
 export function parseSeed(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isSafeInteger(n) || n < 0) {
-    throw new InvalidArgumentError(`expected a non-negative integer such as 0 or 42, got ${JSON.stringify(value)}`);
+  try {
+    return parseIntegerText(value, "the seed", 0);
+  } catch (e) {
+    throw new InvalidArgumentError(`expected a non-negative decimal integer such as 0 or 42, got ${JSON.stringify(value)}`);
   }
-  return n;
 }
 
-/** Commander parser: a positive integer (counts, budgets); accepts 1e6 and 1_000_000 forms. */
+/** Commander parser: a positive decimal integer (counts, budgets); accepts 1e6 and 1_000_000 forms. */
 export function parsePositiveInt(value: string): number {
-  const n = Number(value.replace(/_/g, ""));
-  if (value.trim() === "" || !Number.isSafeInteger(n) || n <= 0) {
-    throw new InvalidArgumentError(`expected a positive integer such as 10 or 1e5, got ${JSON.stringify(value)}`);
+  try {
+    return parseIntegerText(value, "the value", 1);
+  } catch (e) {
+    throw new InvalidArgumentError(`expected a positive decimal integer such as 10 or 1e5, got ${JSON.stringify(value)}`);
   }
-  return n;
 }
 
 /** Commander parser: an environment id, listing the valid ones on error. */

@@ -6,12 +6,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { GanrlError } from "./validate";
 
-/** Writes `data` to `file` atomically, creating parent folders. */
+/**
+ * Writes `data` to `file` atomically, creating parent folders: a temporary file beside the
+ * target is written and fsynced, renamed over the target, and the folder is fsynced, so that a
+ * crash or power cut leaves either the old file or the new one, never an empty or partial one.
+ */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const dir = path.dirname(path.resolve(file));
+  fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {
-    fs.writeFileSync(tmp, data);
+    const fd = fs.openSync(tmp, "w");
+    try {
+      fs.writeFileSync(fd, data);
+      // critical: without fsync the rename can reach the disk before the data (an empty file after a power cut)
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (e) {
     try {
@@ -20,6 +32,20 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
       /* the temporary file may not exist */
     }
     throw e;
+  }
+  fsyncDir(dir);
+}
+
+/** Makes a rename in `dir` durable (a no-op where folders cannot be opened, e.g. Windows). */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    /* some platforms and file systems cannot fsync a folder; the rename is still atomic */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -71,3 +71,37 @@ export function describe(v: unknown): string {
     return Object.prototype.toString.call(v);
   }
 }
+
+/**
+ * Parses a command-line integer: decimal digits (underscores allowed as separators) with an
+ * optional decimal exponent (`1e5`); hexadecimal, octal, binary, fractions and empty text are
+ * rejected. The message names the option and the valid range.
+ */
+export function parseIntegerText(text: unknown, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+  const t = typeof text === "string" ? text.trim() : "";
+  const ok = /^\+?\d(?:_?\d)*(?:[eE]\+?\d+)?$/.test(t);
+  const n = ok ? Number(t.replace(/_/g, "")) : NaN;
+  if (!ok || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new GanrlError(`${what} must be ${range} written in decimal (e.g. ${Math.max(min, Math.min(max, 10))}), got ${describe(text)}`);
+  }
+  return n;
+}
+
+/** Parses a comma-separated list with `item` for each entry; empty entries and duplicates are rejected. */
+export function parseListText<T>(text: unknown, what: string, item: (entry: string) => T): T[] {
+  const t = typeof text === "string" ? text.trim() : "";
+  if (!t) throw new GanrlError(`${what} must be a comma-separated list, got ${describe(text)}`);
+  const parts = t.split(",").map((x) => x.trim());
+  if (parts.some((x) => x === "")) throw new GanrlError(`${what} has an empty entry in ${describe(text)}`);
+  if (new Set(parts).size !== parts.length) throw new GanrlError(`${what} lists an entry twice in ${describe(text)}`);
+  return parts.map(item);
+}
+
+/** One of `choices`, listing them on error. */
+export function parseChoice<T extends string>(text: unknown, what: string, choices: readonly T[]): T {
+  if (typeof text !== "string" || !(choices as readonly string[]).includes(text)) {
+    throw new GanrlError(`${what}: ${describe(text)} is not valid; choose from ${choices.join(", ")}`);
+  }
+  return text as T;
+}

@@ -16,8 +16,10 @@
  * numbers do): mean ± population standard deviation over episodes. `normalizedMean` maps the
  * random policy's mean return to 0 and our expert's to 1.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { repoRoot, meanStd, GanrlError, initBackend, Rng } from "../core";
+import { createHash } from "crypto";
+import { repoRoot, meanStd, GanrlError, initBackend, Rng, BackendName } from "../core";
 import { makeEnv } from "../envs";
 import { loadDemos, takeTrajectories } from "../data";
 import { GAIL, GAIL_DEFAULTS, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
@@ -42,6 +44,12 @@ export interface GailRunParams extends Record<string, unknown> {
   evalEpisodes: number;
   /** Extra GAIL options on top of the preset (ablations). */
   overrides?: Record<string, unknown>;
+  /** The preset's values when the run was planned (the run uses these, not today's preset). */
+  presetOptions?: { gail?: Partial<ImitationPreset["gail"]>; bc?: Partial<ImitationPreset["bc"]> };
+  /** SHA-256 of the demonstration file the run trains on. */
+  demosSha256?: string;
+  /** TF.js backend the run is planned for (results differ slightly between backends). */
+  backend?: string;
 }
 
 /** The paper's dataset sizes. */
@@ -61,26 +69,46 @@ export function getPreset(name: string): ImitationPreset {
   return p;
 }
 
-function spec(p: GailRunParams): RunSpec {
-  const extra = p.overrides && Object.keys(p.overrides).length ? `/${Object.entries(p.overrides).map(([k, v]) => `${k}=${v}`).join(",")}` : "";
-  return { id: `${p.protocol}/${p.envId}/${p.algo}/traj${p.trajectories}${extra}/seed${p.seed}`, params: p };
+/** SHA-256 (hex) of a file's bytes. */
+function fileSha256(file: string): string {
+  if (!fs.existsSync(file)) throw new GanrlError(`no demonstrations at ${path.relative(repoRoot, file)}; ship them with \`npx ganrl demos\` (data/demos/README.md)`);
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-/** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
-export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number } = {}): RunSpec[] {
-  const table: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[] }> = {
-    paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"]], seeds: 7, sizes: DATASET_SIZES },
-    v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
-    quick: { envs: [["CartPole-v1", "modernCartPole"]], seeds: 3, sizes: [1, 4] },
+/**
+ * A run's spec. Its parameters hold everything that changes the result: the protocol's choices,
+ * the preset resolved to its values (so an edited preset is a new run), the demonstrations'
+ * SHA-256, the GAIL budget (GAIL only: BC never steps the environment) and the TF.js backend.
+ */
+function spec(p: GailRunParams): RunSpec {
+  const extra = p.overrides && Object.keys(p.overrides).length ? `/${Object.entries(p.overrides).map(([k, v]) => `${k}=${v}`).join(",")}` : "";
+  const preset = getPreset(p.preset);
+  const resolved: GailRunParams = {
+    ...p,
+    ...(p.algo === "GAIL" ? { steps: p.steps ?? preset.totalSteps, presetOptions: { gail: preset.gail } } : { steps: undefined, presetOptions: { bc: preset.bc } }),
+    demosSha256: fileSha256(demosFile(p.envId)),
   };
+  return { id: `gail/${p.protocol}/${p.envId}/${p.algo}/traj${p.trajectories}${extra}/seed${p.seed}`, params: JSON.parse(JSON.stringify(resolved)) };
+}
+
+/** The budgets a protocol uses unless told otherwise. */
+export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[] }> & { ablation: { seeds: number } } = {
+  paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"]], seeds: 7, sizes: DATASET_SIZES },
+  v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
+  quick: { envs: [["CartPole-v1", "modernCartPole"]], seeds: 3, sizes: [1, 4] },
+  ablation: { seeds: 5 },
+};
+
+/** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
+export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number; backend?: string } = {}): RunSpec[] {
   if (protocol === "ablation") return ablationSpecs(opts);
-  const t = table[protocol];
+  const t = PROTOCOL_DEFAULTS[protocol];
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
     for (const trajectories of opts.sizes ?? t.sizes) {
       for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
         for (const algo of ["BC", "GAIL"] as const) {
-          out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(opts.steps ? { steps: opts.steps } : {}) }));
+          out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
     }
@@ -115,13 +143,13 @@ export const ABLATIONS: { name: string; option: string; values: { value: number;
   },
 ];
 
-function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number }): RunSpec[] {
+function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number; backend?: string }): RunSpec[] {
   const out: RunSpec[] = [];
   for (const [envId, preset] of [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]]) {
     for (const a of ABLATIONS) {
       for (const v of a.values) {
-        for (let seed = 0; seed < (opts.seeds ?? 5); seed++) {
-          out.push(spec({ protocol: "ablation", envId, algo: "GAIL", trajectories: 1, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, overrides: { [a.option]: v.value }, ...(opts.steps ? { steps: opts.steps } : {}) }));
+        for (let seed = 0; seed < (opts.seeds ?? PROTOCOL_DEFAULTS.ablation.seeds); seed++) {
+          out.push(spec({ protocol: "ablation", envId, algo: "GAIL", trajectories: 1, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, overrides: { [a.option]: v.value }, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
     }
@@ -266,8 +294,12 @@ export interface GailRunResult extends Record<string, unknown> {
 /** The sweep task: trains and evaluates one run. Exported for `runSweep` (module + `runGail`). */
 export async function runGail(s: RunSpec): Promise<GailRunResult> {
   const p = s.params as GailRunParams;
-  await initBackend({ quiet: true });
-  const preset = getPreset(p.preset);
+  await initBackend({ quiet: true, ...(p.backend ? { backend: p.backend as BackendName } : {}) });
+  const named = getPreset(p.preset);
+  const preset = { ...named, gail: p.presetOptions?.gail ?? named.gail, bc: p.presetOptions?.bc ?? named.bc };
+  if (p.demosSha256 !== undefined && fileSha256(demosFile(p.envId)) !== p.demosSha256) {
+    throw new GanrlError(`${demosFile(p.envId)} changed since run ${s.id} was planned (SHA-256 differs); plan the sweep again`);
+  }
   const demos = takeTrajectories(loadDemos(demosFile(p.envId), p.envId), p.trajectories);
   const t0 = Date.now();
   if (p.algo === "BC") {

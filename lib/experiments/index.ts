@@ -1,2 +1,3 @@
-/** Experiment orchestration: parallel, sharded, resumable sweeps and result tables. */
+/** Experiment orchestration: parallel, sharded, resumable sweeps, studies and result tables. */
 export * from "./sweep";
+export * from "./study";

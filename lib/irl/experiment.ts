@@ -15,22 +15,20 @@
  *    it a fresh learner starting in states the learned reward ranks below s_a learns to fall
  *    (measured: seed 2's AIRL g gave 9.5 instead of 418.6 at 40k transfer steps).
  *
- *     npx tsx lib/irl/experiment.ts --seeds 3            # all runs (2 worker processes), then the CSVs
- *     npx tsx lib/irl/experiment.ts --seeds 3 --workers 1 --env CartPole-v1
+ *     npx ganrl reproduce irl --seeds 3                   # all runs (one worker per core), then the CSVs
+ *     npx ganrl reproduce irl --seeds 3 --workers 1 --envs CartPole-v1
  *
- * Runs are resumable (`runs/irl/runs/<id>.json`, one per env × seed); the tables are rebuilt from
- * whatever runs exist: `data/results/irl-transfer.csv`, `data/results/irl-correlation.csv`,
- * `data/results/irl-heatmap.csv` (seed 0's grids).
+ * The study (`lib/experiments/studies.ts`) runs `irlRun` once per env × seed, resumably (runs in
+ * `data/results/runs/irl/`), and rebuilds `data/results/irl-transfer.csv`,
+ * `data/results/irl-correlation.csv` and `data/results/irl-heatmap.csv` (seed 0's grids) from
+ * the rows functions below.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { initBackend, Rng, readJson, writeFileAtomic, repoRoot, meanStd, GanrlError } from "../core";
+import { initBackend, Rng, readJson, repoRoot, meanStd, GanrlError, BackendName } from "../core";
 import { CategoricalPolicy, NetJson } from "../nn";
 import { Actor } from "../rl";
 import { handCodedExpert, recordDemos, GAIL } from "../imitation";
-import { runSweep, toCsv, RunSpec, StoredResult, readResults } from "../experiments";
-/** Re-exported for notebook 11 (the reader lives beside `toCsv`). */
-export { readCsv } from "../experiments";
 import { AIRL } from "./airl";
 import {
   RewardModel,
@@ -104,14 +102,22 @@ export interface IrlRunResult {
   seconds: Record<string, number>;
 }
 
-/** The sweep task: one environment × one seed (`params: { envId, seed, quick }`). */
-export async function irlRun(spec: RunSpec): Promise<IrlRunResult> {
-  await initBackend({ quiet: true });
+/** The budgets of one environment's runs (the full configuration, or the smoke-test one with `quick`). */
+export function irlConfig(envId: string, quick = false): IrlEnvConfig {
+  const base = IRL_CONFIGS[envId];
+  if (!base) throw new GanrlError(`no IRL configuration for ${JSON.stringify(envId)}; valid ids: ${Object.keys(IRL_CONFIGS).join(", ")}`);
+  return quick ? { ...base, adversarialSteps: 8192, transferSteps: 4096, evalEpisodes: 2, corrEpisodes: 2, demoEpisodes: 2 } : base;
+}
+
+/**
+ * The sweep task: one environment × one seed (`params: { envId, seed, quick, config?, backend? }`;
+ * a planned run carries its resolved `config`, which it uses).
+ */
+export async function irlRun(spec: { id?: string; params: Record<string, unknown> }): Promise<IrlRunResult> {
+  await initBackend({ quiet: true, ...(spec.params.backend ? { backend: spec.params.backend as BackendName } : {}) });
   const envId = String(spec.params.envId);
   const seed = Number(spec.params.seed);
-  const base = IRL_CONFIGS[envId];
-  if (!base) throw new GanrlError(`no IRL config for ${envId}`);
-  const cfg: IrlEnvConfig = spec.params.quick ? { ...base, adversarialSteps: 8192, transferSteps: 4096, evalEpisodes: 2, corrEpisodes: 2, demoEpisodes: 2 } : base;
+  const cfg: IrlEnvConfig = (spec.params.config as IrlEnvConfig | undefined) ?? irlConfig(envId, spec.params.quick === true);
   const log = (m: string) => spec.params.verbose && console.log(`[${envId} seed ${seed}] ${m}`);
   const secs: Record<string, number> = {};
   const timed = async <T>(k: string, f: () => Promise<T> | T): Promise<T> => {
@@ -275,55 +281,4 @@ export function heatmapRows(results: IrlRunResult[]): Record<string, unknown>[] 
     }
   }
   return rows;
-}
-
-/** Writes the three CSVs from whatever runs are stored under `outDir`. */
-export function writeTables(outDir: string, resultsDir = path.join(repoRoot, "data", "results")): { transfer: Record<string, unknown>[]; correlation: Record<string, unknown>[] } {
-  const stored = [...readResults(outDir).values()].filter((s: StoredResult) => !s.params.quick).map((s) => s.result as unknown as IrlRunResult);
-  const transfer = transferRows(stored);
-  const correlation = correlationRows(stored);
-  fs.mkdirSync(resultsDir, { recursive: true });
-  writeFileAtomic(path.join(resultsDir, "irl-transfer.csv"), toCsv(transfer));
-  writeFileAtomic(path.join(resultsDir, "irl-correlation.csv"), toCsv(correlation));
-  writeFileAtomic(path.join(resultsDir, "irl-heatmap.csv"), toCsv(heatmapRows(stored)));
-  return { transfer, correlation };
-}
-
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (k: string, d: string) => {
-    const i = args.indexOf(k);
-    return i >= 0 ? args[i + 1] : d;
-  };
-  const seeds = Number(opt("--seeds", "3"));
-  const workers = Number(opt("--workers", "2"));
-  const envs = opt("--env", "CartPole-v1,Acrobot-v1").split(",");
-  const outDir = path.resolve(opt("--out", path.join(repoRoot, "runs", "irl")));
-  const quick = args.includes("--quick");
-  if (args.includes("--one")) {
-    // debugging: one run in this process, printed
-    const r = await irlRun({ id: "one", params: { envId: envs[0], seed: 0, quick, verbose: true } });
-    console.log(JSON.stringify({ ...r, grids: undefined }, null, 1));
-    return;
-  }
-  const specs: RunSpec[] = [];
-  for (const envId of envs) for (let s = 0; s < seeds; s++) specs.push({ id: `${quick ? "quick/" : ""}${envId}/seed${s}`, params: { envId, seed: s, quick } });
-  await runSweep(specs, {
-    task: { module: __filename, fn: "irlRun" },
-    outDir,
-    workers,
-    onProgress: (e) => console.log(`${e.kind} ${e.id} (${e.done}/${e.total})${e.seconds ? ` ${e.seconds.toFixed(0)}s` : ""}${e.error ? ` ${e.error}` : ""}`),
-  });
-  if (!quick) {
-    const t = writeTables(outDir);
-    console.log(toCsv(t.transfer));
-    console.log(toCsv(t.correlation));
-  }
-}
-
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
 }

@@ -1,10 +1,11 @@
 /**
  * The world-model experiment behind `data/results/worldmodel.csv` (notebook 10 reads it).
  *
- *   npx tsx lib/worldmodel/experiment.ts --seeds 3 --out data/results/worldmodel.csv
+ *   npx ganrl reproduce worldmodel --seeds 3
  *
- * Runs, in parallel worker processes through `runSweep` (resumable: finished runs are kept in
- * `<out dir>/worldmodel-runs/runs/*.json`; `--workers n`, `--shard i/n`, `--force`):
+ * The study (`lib/experiments/studies.ts`) runs these tasks in parallel worker processes
+ * (resumable: finished runs are kept in `data/results/runs/worldmodel/`; `--workers n`,
+ * `--shard i/n`, `--force`, `--parts wm,dyna`, `--envs`):
  *
  * - `wm/<env>/seed<k>`: for the deterministic and the stochastic variant, collect data (random,
  *   expert, mixed), train the GAN and the MLE model (same generator), and measure one-step MSE,
@@ -20,9 +21,7 @@
  * notes' 1e-4 trains too slowly for 2,000 steps on a laptop CPU; see notebook 10), 2,000 model steps, 2 MPC
  * episodes per model and seed.
  */
-import * as path from "path";
-import { Rng, initBackend, writeFileAtomic, GanrlError, meanStd } from "../core";
-import { runSweep, RunSpec, toCsv } from "../experiments";
+import { Rng, initBackend, meanStd, BackendName } from "../core";
 import { ACTION_SOURCES, makeDataset } from "./data";
 import { WorldModel, WorldModelKind, WorldModelOptions } from "./model";
 import { STOCHASTIC_NOISE, WorldEnvId, WORLD_ENV_IDS, worldSpec } from "./spec";
@@ -157,9 +156,10 @@ export async function runDynaSeed(envId: WorldEnvId, seed: number, cfg: WorldExp
 }
 
 /** Sweep task entry (`runSweep` loads it in a worker process). */
-export async function worldModelTask(spec: RunSpec): Promise<Record<string, unknown>> {
-  const { kind, envId, seed, quick } = spec.params as { kind: "wm" | "dyna"; envId: WorldEnvId; seed: number; quick?: boolean };
-  const cfg = quick ? quickConfig() : WORLD_EXPERIMENT;
+export async function worldModelTask(spec: { id?: string; params: Record<string, unknown> }): Promise<Record<string, unknown>> {
+  const { kind, envId, seed, quick, config, backend } = spec.params as { kind: "wm" | "dyna"; envId: WorldEnvId; seed: number; quick?: boolean; config?: WorldExperimentConfig; backend?: BackendName };
+  await initBackend({ quiet: true, ...(backend ? { backend } : {}) });
+  const cfg = config ?? (quick ? quickConfig() : WORLD_EXPERIMENT);
   const rows = kind === "wm" ? await runWorldModelSeed(envId, seed, cfg) : await runDynaSeed(envId, seed, cfg);
   return { rows };
 }
@@ -177,40 +177,5 @@ export function aggregateRows(perRun: MetricRow[][]): Record<string, unknown>[] 
   return [...groups.values()].map(({ key, values }) => {
     const { mean, std } = meanStd(values, 1);
     return { env: key.env, variant: key.variant, model: key.model, metric: key.metric, mean, std, seeds: values.length };
-  });
-}
-
-/** Parses the command line and runs the sweep. */
-export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  const arg = (name: string, def?: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : def;
-  };
-  const seeds = Number(arg("seeds", "3"));
-  const out = arg("out", "data/results/worldmodel.csv") as string;
-  const envs = (arg("envs", WORLD_ENV_IDS.join(",")) as string).split(",") as WorldEnvId[];
-  const parts = (arg("parts", "wm,dyna") as string).split(",");
-  const quick = argv.includes("--quick");
-  if (!Number.isSafeInteger(seeds) || seeds < 1) throw new GanrlError(`--seeds must be a positive integer, got ${arg("seeds")}`);
-  for (const e of envs) worldSpec(e);
-  const specs: RunSpec[] = [];
-  for (const part of parts) for (const envId of envs) for (let s = 0; s < seeds; s++) specs.push({ id: `${part}/${envId}/seed${s}`, params: { kind: part, envId, seed: s, quick } });
-  const outDir = path.join(path.dirname(out), `${path.basename(out, ".csv")}-runs`);
-  const results = await runSweep(specs, {
-    task: { module: __filename, fn: "worldModelTask" },
-    outDir,
-    workers: arg("workers") ? Number(arg("workers")) : undefined,
-    force: argv.includes("--force"),
-    onProgress: (e) => console.log(`[${e.done}/${e.total}] ${e.kind} ${e.id}${e.seconds ? ` (${e.seconds.toFixed(0)} s)` : ""}${e.error ? `: ${e.error}` : ""}`),
-  });
-  const table = aggregateRows(results.map((r) => (r.result.rows as MetricRow[]) ?? []));
-  writeFileAtomic(out, toCsv(table, ["env", "variant", "model", "metric", "mean", "std", "seeds"]));
-  console.log(`wrote ${out} (${table.length} rows from ${results.length} runs)`);
-}
-
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
   });
 }

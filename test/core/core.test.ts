@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Rng, GanrlError, writeJsonAtomic, readJson, initBackend, tf, checkSeed } from "../../lib/core";
+import { Rng, GanrlError, writeJsonAtomic, writeFileAtomic, readJson, initBackend, tf, checkSeed, parseIntegerText, parseListText } from "../../lib/core";
 
 test("Rng: one seed gives one stream; different seeds differ", () => {
   const a = new Rng(7), b = new Rng(7), c = new Rng(8);
@@ -82,4 +82,48 @@ test("backend selection picks a working backend, honours overrides and rejects u
   assert.equal(tf.getBackend(), "cpu");
   assert.equal(cpu.name, "cpu");
   await assert.rejects(initBackend({ backend: "tpu" as never, quiet: true }), /unknown backend 'tpu'.*node-gpu, node, wasm, cpu/);
+});
+
+test("writeFileAtomic fsyncs the data before the rename and the folder after it", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-atomic-"));
+  const file = path.join(dir, "r.json");
+  const calls: string[] = [];
+  const mod = require("fs") as typeof fs;
+  const orig = { fsyncSync: mod.fsyncSync, renameSync: mod.renameSync, openSync: mod.openSync };
+  const kinds = new Map<number, string>();
+  mod.openSync = ((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+    const fd = orig.openSync(p, flags ?? "r", mode);
+    kinds.set(fd, String(p) === dir ? "dir" : "file");
+    return fd;
+  }) as typeof fs.openSync;
+  mod.fsyncSync = ((fd: number) => {
+    calls.push(`fsync ${kinds.get(fd)}`);
+    orig.fsyncSync(fd);
+  }) as typeof fs.fsyncSync;
+  mod.renameSync = ((a: fs.PathLike, b: fs.PathLike) => {
+    calls.push("rename");
+    orig.renameSync(a, b);
+  }) as typeof fs.renameSync;
+  try {
+    writeFileAtomic(file, "{}\n");
+  } finally {
+    Object.assign(mod, orig);
+  }
+  assert.deepEqual(calls, ["fsync file", "rename", "fsync dir"]);
+  assert.equal(fs.readFileSync(file, "utf8"), "{}\n");
+  assert.deepEqual(fs.readdirSync(dir), ["r.json"], "no temporary file left");
+});
+
+test("parseIntegerText: decimal integers in range only; the message names the option and the range", () => {
+  assert.equal(parseIntegerText("42", "--seeds", 1, 100), 42);
+  assert.equal(parseIntegerText("1e5", "--steps", 1), 100000);
+  assert.equal(parseIntegerText("1_000", "--steps", 1), 1000);
+  for (const bad of ["abc", "", "0x10", "0o7", "0b1", "1.5", "-1", "NaN", "Infinity", " ", "1e400"]) {
+    assert.throws(() => parseIntegerText(bad, "--seeds", 0), /--seeds must be an integer ≥ 0 written in decimal/, bad);
+  }
+  assert.throws(() => parseIntegerText("0", "--seeds", 1, 1000), /--seeds must be an integer in \[1, 1000\].*got "0"/);
+  assert.deepEqual(parseListText("1,4", "--sizes", (x) => parseIntegerText(x, "--sizes entry", 1, 10)), [1, 4]);
+  assert.throws(() => parseListText("1,99", "--sizes", (x) => parseIntegerText(x, "--sizes entry", 1, 10)), /--sizes entry must be an integer in \[1, 10\]/);
+  assert.throws(() => parseListText("1,,4", "--sizes", (x) => x), /empty entry/);
+  assert.throws(() => parseListText("1,1", "--sizes", (x) => x), /twice/);
 });

@@ -1,0 +1,149 @@
+/**
+ * Studies: what `npx ganrl reproduce <study>` runs. A study names its options (each parsed and
+ * range-checked before anything runs), plans its runs, names the sweep task that executes one
+ * run, and builds its tables from stored results. `runStudy` is the one loop every study shares:
+ *
+ *   1. plan the runs (`Study.plan`) — a plan with no runs is an error;
+ *   2. run the missing ones in worker processes (`runSweep`: sharded, resumable, each result in
+ *      `<out>/runs/<study>/…--<identity>.json`);
+ *   3. rebuild the tables from every stored run the plan covers (other shards' and other
+ *      `--envs` invocations' too), and write each one atomically — but never replace a table by
+ *      one with fewer rows unless asked to (`--replace-tables`), so a partial sweep cannot
+ *      shrink a committed table.
+ *
+ * Runs whose budgets are not the study's defaults go to a scratch folder (`runs/scratch/`, not
+ * committed) unless `--out` says otherwise, so a small test sweep never writes over
+ * `data/results/*.csv`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { GanrlError, repoRoot, writeFileAtomic } from "../core";
+import { runSweep, storedResults, RunSpec, StoredResult, TaskRef, Shard, SweepOptions } from "./sweep";
+import { readCsv } from "./sweep";
+
+/** One option of a study, as commander spells it. */
+export interface StudyOption {
+  /** e.g. `--seeds <n>` (a value) or `--quick` (a switch). */
+  flags: string;
+  help: string;
+  /** Parses and range-checks the text (options with a value); throws `GanrlError` naming the option. */
+  parse?: (text: string) => unknown;
+}
+
+/** One group of runs and the tables built from it. */
+export interface StudyPlan {
+  /** Short name for the log (e.g. the protocol). */
+  label: string;
+  /** The runs this invocation executes (after `--envs`, `--parts`, …). */
+  run: RunSpec[];
+  /** The runs its tables cover (all environments of the protocol, …). */
+  cover: RunSpec[];
+  /** Whether every budget is the study's default (only then may it write into `data/results`). */
+  defaults: boolean;
+}
+
+/** A table a study writes: CSV (or other text) relative to the results folder. */
+export interface TableOut {
+  file: string;
+  text: string;
+  /** Data rows (the shrink guard compares them with the file's). */
+  rows: number;
+  /** Printed after writing (a text rendering of the table). */
+  print?: string;
+}
+
+export interface Study {
+  name: string;
+  summary: string;
+  /** Command lines shown by `--help`. */
+  examples: string[];
+  options: StudyOption[];
+  task: TaskRef;
+  /** Plans the runs from the parsed options (camelCase keys of the flags). */
+  plan(opts: Record<string, unknown>): StudyPlan[];
+  /** The tables of a plan from its stored results. */
+  tables(results: StoredResult[], plan: StudyPlan, ctx: { outDir: string; seconds: number; command: string }): TableOut[];
+  /** Environment variables for the workers (e.g. the backend the parent chose). */
+  workerEnv?(): Record<string, string>;
+}
+
+/** Options every study takes. */
+export interface CommonStudyOptions {
+  workers?: number;
+  shard?: Shard;
+  /** Results folder (tables; runs under `<out>/runs/<study>/`). Default: data/results, or runs/scratch for non-default budgets. */
+  out?: string;
+  force?: boolean;
+  replaceTables?: boolean;
+  onProgress?: SweepOptions["onProgress"];
+  log?: (line: string) => void;
+  /** The command as typed (written into reports). */
+  command?: string;
+}
+
+/** Where a plan's results go. */
+export function studyOutDir(plan: StudyPlan, out?: string): string {
+  if (out !== undefined) return path.resolve(repoRoot, out);
+  return plan.defaults ? path.join(repoRoot, "data", "results") : path.join(repoRoot, "runs", "scratch");
+}
+
+/** Rows of an existing CSV table (0 when absent or unreadable). */
+function existingRows(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  try {
+    return file.endsWith(".csv") ? readCsv(file).length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Writes a table atomically unless that would replace an existing table by one with fewer rows
+ * (then a `GanrlError` names both counts and the fix), or write an empty table.
+ */
+export function writeTableGuarded(file: string, t: TableOut, opts: { replace?: boolean; missing: number; planned: number }): void {
+  if (t.rows === 0) throw new GanrlError(`no stored run covers ${path.relative(repoRoot, file)}; nothing was written`);
+  const before = existingRows(file);
+  if (t.rows < before && !opts.replace) {
+    throw new GanrlError(
+      `refusing to replace ${path.relative(repoRoot, file)} (${before} rows) with a table of ${t.rows} rows: ` +
+        `${opts.missing} of the ${opts.planned} runs it covers have no result in this results folder (other shards or environments, a fresh clone, or another budget). ` +
+        `Run them (the same command without --envs/--shard), write elsewhere with --out, or pass --replace-tables to accept the smaller table`,
+    );
+  }
+  writeFileAtomic(file, t.text);
+}
+
+/** Runs a study: plan, sweep, tables (see the module doc). Returns the stored results of each plan. */
+export async function runStudy(study: Study, opts: Record<string, unknown>, common: CommonStudyOptions = {}): Promise<{ plan: StudyPlan; outDir: string; results: StoredResult[] }[]> {
+  const log = common.log ?? ((l: string) => console.log(l));
+  const plans = study.plan(opts);
+  if (plans.length === 0 || plans.every((p) => p.run.length === 0)) throw new GanrlError(`reproduce ${study.name}: the options select no runs`);
+  const out: { plan: StudyPlan; outDir: string; results: StoredResult[] }[] = [];
+  for (const plan of plans) {
+    if (plan.run.length === 0) throw new GanrlError(`reproduce ${study.name} (${plan.label}): the options select no runs`);
+    const outDir = studyOutDir(plan, common.out);
+    log(`\n${study.name} ${plan.label}: ${plan.run.length} runs${common.shard ? ` (shard ${common.shard.index}/${common.shard.count})` : ""}; results in ${path.relative(repoRoot, outDir) || "."}${plan.defaults || common.out ? "" : " (non-default budget: scratch folder; pass --out to choose)"}`);
+    const t0 = Date.now();
+    await runSweep(plan.run, {
+      task: study.task,
+      outDir,
+      workers: common.workers,
+      shard: common.shard,
+      force: common.force,
+      onProgress: common.onProgress,
+      env: study.workerEnv?.(),
+    });
+    const results = storedResults(plan.cover, outDir);
+    const missing = plan.cover.length - results.length;
+    if (missing > 0) log(`  ${results.length} of the ${plan.cover.length} runs the tables cover have results here (${missing} missing: other shards or environments); the tables show those.`);
+    for (const t of study.tables(results, plan, { outDir, seconds: (Date.now() - t0) / 1000, command: common.command ?? `npx ganrl reproduce ${study.name}` })) {
+      const file = path.join(outDir, t.file);
+      writeTableGuarded(file, t, { replace: common.replaceTables, missing, planned: plan.cover.length });
+      if (t.print) log("\n" + t.print);
+      log(`wrote ${path.relative(repoRoot, file)} (${t.rows} rows)`);
+    }
+    out.push({ plan, outDir, results });
+  }
+  return out;
+}
