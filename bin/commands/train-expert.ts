@@ -9,12 +9,13 @@
  *   data/experts/<env>.ckpt.json   the checkpoint while training (deleted when training finishes)
  */
 import * as fs from "fs";
+import * as path from "path";
 import { execSync } from "child_process";
 import * as cliProgress from "cli-progress";
 import { GanrlError, initBackend, describeBackend, readJson, writeJsonAtomic, writeFileAtomic } from "../../lib/core";
 import { EnvId } from "../../lib/envs";
 import { NetJson } from "../../lib/nn";
-import { TrainerCheckpoint } from "../../lib/rl";
+import { TrainerCheckpoint, checkCheckpoint } from "../../lib/rl";
 import { ALGOS, AlgoName, expertOf, makeTrainer, preset } from "./algos";
 import { EvalSummary, commandLine, compactJson, evaluateActor, formatSeconds, round6, shortFloat32, sidecar } from "./common";
 
@@ -108,6 +109,23 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
   const metaFile = sidecar(out, ".meta.json");
   const csvFile = sidecar(out, ".curve.csv");
   const ckptFile = a.checkpoint ?? sidecar(out, ".ckpt.json");
+  // critical: the checkpoint is deleted when training ends, so it must never be the policy or a sidecar
+  const same = (x: string, y: string) => path.resolve(x) === path.resolve(y);
+  for (const [f, what] of [[out, "--out (the policy file)"], [metaFile, "the .meta.json beside --out"], [csvFile, "the .curve.csv beside --out"]] as const) {
+    if (same(ckptFile, f)) throw new GanrlError(`--checkpoint ${ckptFile} is ${what}; the checkpoint is deleted after training, so choose another file (default: ${sidecar(out, ".ckpt.json")})`);
+  }
+  if (!a.resume && fs.existsSync(ckptFile)) {
+    // starting afresh overwrites the checkpoint: only ever a train-expert checkpoint, never an unrelated file
+    let format: unknown;
+    try {
+      format = (JSON.parse(fs.readFileSync(ckptFile, "utf8")) as { format?: unknown })?.format;
+    } catch {
+      format = undefined;
+    }
+    if (format !== CLI_CHECKPOINT_FORMAT) {
+      throw new GanrlError(`--checkpoint ${ckptFile} exists and is not a train-expert checkpoint; refusing to overwrite (and later delete) it: choose another --checkpoint file`);
+    }
+  }
   const sets = parseSets(a.set);
   const command = commandLine();
 
@@ -127,6 +145,7 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
     if (c.envId !== a.env) throw new GanrlError(`checkpoint ${ckptFile} trains on ${c.envId}, not ${a.env}; pass --env ${c.envId}`);
     if (c.seed !== a.seed) throw new GanrlError(`checkpoint ${ckptFile} was started with --seed ${c.seed}, not ${a.seed}; pass --seed ${c.seed}`);
     if (Object.keys(sets).length) throw new GanrlError("--set cannot change a resumed run's options; start afresh without --resume to change them");
+    checkCheckpoint(c.trainer, algo, algo === "dqn" ? ["q", "target"] : ["policy", "value"]);
     ckpt = c;
     options = { ...c.trainer.options };
     budget = a.steps ?? c.steps;

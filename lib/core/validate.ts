@@ -50,6 +50,28 @@ export function checkFiniteArray(xs: ArrayLike<number>, what: string): void {
   }
 }
 
+/** The largest finite float32 (TF.js computes in float32: anything larger becomes Infinity). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Whether `v` is a number that float32 holds as a finite value. */
+export function isFiniteFloat32(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= FLOAT32_MAX;
+}
+
+/**
+ * Every entry of `xs` is a number that stays finite in float32 (so NaN, Infinity, null, strings
+ * and 1e300 are rejected); the message says where the first bad value sits and what to do.
+ */
+export function checkFloat32Array(xs: ArrayLike<unknown>, what: string, fix = "the file is damaged: re-create it"): void {
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    if (!isFiniteFloat32(v)) {
+      const why = typeof v === "number" && Number.isFinite(v) ? "beyond float32 range (±3.4e38), so it would become Infinity" : "not a finite number";
+      throw new GanrlError(`${what}[${i}] is ${describe(v)}: ${why}; ${fix}`);
+    }
+  }
+}
+
 /** Rejects option keys that are not in `known`, listing the valid ones (catches typos). */
 export function checkKnownKeys(opts: object | undefined, known: readonly string[], what: string): void {
   if (!opts) return;

@@ -26,7 +26,7 @@
  * (absorbing-state handling, AIRL's h(s')) and world models learn the last step.
  */
 import * as fs from "fs";
-import { GanrlError, Rng, describe, writeJsonAtomic, meanStd } from "../core";
+import { GanrlError, Rng, describe, writeJsonAtomic, meanStd, isFiniteFloat32 } from "../core";
 import { ENV_IDS, EnvId, isEnvId, makeEnv } from "../envs";
 
 export const DEMOS_FORMAT = "ganrl-demos/1";
@@ -114,14 +114,14 @@ function validateTrajectory(t: unknown, where: string, obsDim: number, nActions:
   obs.forEach((row, k) => {
     if (!Array.isArray(row) || row.length !== obsDim) fail(where, `obs[${k}] has ${Array.isArray(row) ? row.length : describe(row)} numbers`, `each observation has ${obsDim}`);
     row.forEach((v: unknown, j: number) => {
-      if (typeof v !== "number" || !Number.isFinite(v)) fail(where, `obs[${k}][${j}] is ${describe(v)}`, "observations must be finite numbers (NaN or Infinity found)");
+      if (!isFiniteFloat32(v)) fail(where, `obs[${k}][${j}] is ${describe(v)}`, "observations must be finite numbers within float32 range (±3.4e38; NaN, Infinity or a larger value found)");
     });
   });
   actions.forEach((a, k) => {
     if (typeof a !== "number" || !Number.isInteger(a) || a < 0 || a >= nActions) fail(where, `actions[${k}] is ${describe(a)}`, `actions are integers in [0, ${nActions})`);
   });
   rewards.forEach((r, k) => {
-    if (typeof r !== "number" || !Number.isFinite(r)) fail(where, `rewards[${k}] is ${describe(r)}`, "rewards must be finite numbers");
+    if (!isFiniteFloat32(r)) fail(where, `rewards[${k}] is ${describe(r)}`, "rewards must be finite numbers within float32 range (±3.4e38)");
   });
   for (const k of ["terminated", "truncated"]) {
     if (typeof tr[k] !== "boolean") fail(where, `field '${k}' is ${describe(tr[k])}`, "it must be true or false");

@@ -9,7 +9,7 @@
  * of its largest singular value σ(W), found by one power-iteration step per training call from a
  * persistent vector u (kept in a non-trainable variable, saved with the parameters).
  */
-import { tf, Rng, ensure, checkPositiveInt, checkKnownKeys, GanrlError } from "../core";
+import { tf, Rng, ensure, checkPositiveInt, checkKnownKeys, GanrlError, checkFloat32Array } from "../core";
 import { orthogonal, glorotUniform } from "./init";
 
 export type Activation = "tanh" | "relu";
@@ -246,6 +246,7 @@ export class Mlp {
         () => `Mlp.load: '${name}' has shape [${p.shape}], expected [${shape}]`,
       );
       ensure(Array.isArray(p.values) && p.values.length === v.size, () => `Mlp.load: '${name}' needs ${v.size} values, got ${p.values?.length}`);
+      checkFloat32Array(p.values, `Mlp.load: '${name}' values`, "the network file is damaged or was written by a diverged training run: re-train or restore it");
       tf.tidy(() => v.assign(tf.tensor(Float32Array.from(p.values), shape)));
     }
   }

@@ -8,7 +8,7 @@
  * recomputed on exactly the same inputs. At evaluation the statistics are frozen. They are
  * saved with the policy (`PolicyJson.obsNorm`).
  */
-import { tf, ensure, GanrlError } from "../core";
+import { tf, ensure, GanrlError, describe, checkFloat32Array, isFiniteFloat32 } from "../core";
 
 /** JSON form of the statistics. */
 export interface ObsNormJson {
@@ -98,16 +98,15 @@ export class RunningMeanStd {
 
   /** Restores statistics saved by `toJSON` (dimension must match). */
   load(j: ObsNormJson): void {
-    if (!j || !Array.isArray(j.mean) || j.mean.length !== this.dim || !Array.isArray(j.var) || j.var.length !== this.dim) {
-      throw new GanrlError(`obsNorm stats must have mean and var of length ${this.dim}`);
-    }
+    checkObsNormJson(j, this.dim);
     this.mean.set(j.mean);
     this.var.set(j.var);
     this.count = j.count;
     this.invalidate();
   }
 
-  static fromJSON(j: ObsNormJson): RunningMeanStd {
+  static fromJSON(j: ObsNormJson, dim?: number): RunningMeanStd {
+    checkObsNormJson(j, dim ?? (Array.isArray(j?.mean) ? j.mean.length : NaN));
     const r = new RunningMeanStd(j.mean.length, { clip: j.clip, eps: j.eps });
     r.load(j);
     return r;
@@ -124,5 +123,25 @@ export class RunningMeanStd {
       this.cache.invStd.dispose();
       this.cache = null;
     }
+  }
+}
+
+/**
+ * Checks saved normaliser statistics: mean and var of length `dim` (the network's input size),
+ * float32-finite, variances ≥ 0, a count ≥ 0, and clip/eps (when present) positive.
+ */
+export function checkObsNormJson(j: ObsNormJson, dim: number): void {
+  const fix = "the file is damaged or from a diverged run: re-train or restore it";
+  if (!j || typeof j !== "object") throw new GanrlError(`obsNorm must be an object { mean, var, count }; ${fix}`);
+  if (!Array.isArray(j.mean) || !Array.isArray(j.var) || j.mean.length !== dim || j.var.length !== dim) {
+    throw new GanrlError(`obsNorm mean and var must have length ${dim} (the network's input size), got ${Array.isArray(j.mean) ? j.mean.length : describe(j.mean)} and ${Array.isArray(j.var) ? j.var.length : describe(j.var)}; ${fix}`);
+  }
+  checkFloat32Array(j.mean, "obsNorm.mean", fix);
+  checkFloat32Array(j.var, "obsNorm.var", fix);
+  const neg = j.var.findIndex((v) => v < 0);
+  if (neg >= 0) throw new GanrlError(`obsNorm.var[${neg}] is ${j.var[neg]}: a variance cannot be negative; ${fix}`);
+  if (!isFiniteFloat32(j.count) || j.count < 0) throw new GanrlError(`obsNorm.count is ${describe(j.count)}: it must be a finite count ≥ 0; ${fix}`);
+  for (const k of ["clip", "eps"] as const) {
+    if (j[k] !== undefined && (!isFiniteFloat32(j[k]) || (j[k] as number) <= 0)) throw new GanrlError(`obsNorm.${k} is ${describe(j[k])}: it must be a positive number; ${fix}`);
   }
 }

@@ -8,9 +8,9 @@
  *
  * `ValueNet`: V(s), an MLP with one output, sharing the policy's `obsNorm` when given.
  */
-import { tf, Rng, ensure, GanrlError, checkPositiveInt } from "../core";
+import { tf, Rng, ensure, GanrlError, checkPositiveInt, describe } from "../core";
 import { Mlp, MlpArch, MlpOptions, ParamJson, Activation, InitName } from "./mlp";
-import { RunningMeanStd, ObsNormJson } from "./normalize";
+import { RunningMeanStd, ObsNormJson, checkObsNormJson } from "./normalize";
 
 /** Version tag of saved networks. */
 export const NET_FORMAT = "ganrl.net/1";
@@ -191,7 +191,7 @@ export class CategoricalPolicy implements Policy {
         activation: json.arch.activation,
         init: json.arch.init,
         outputGain: json.arch.outputGain,
-        obsNorm: json.obsNorm ? RunningMeanStd.fromJSON(json.obsNorm) : null,
+        obsNorm: json.obsNorm ? RunningMeanStd.fromJSON(json.obsNorm, json.arch.inputDim) : null,
       },
       rng,
     );
@@ -303,6 +303,12 @@ function checkNetJson(json: NetJson, kind: NetJson["kind"]): void {
   ensure(json.format === NET_FORMAT, () => `network JSON format is ${JSON.stringify(json.format)}, expected "${NET_FORMAT}"`);
   ensure(json.kind === kind, () => `network JSON holds a '${json.kind}', expected a '${kind}'`);
   ensure(json.arch && typeof json.arch === "object", "network JSON lacks 'arch'");
+  const a = json.arch;
+  const posInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+  ensure(posInt(a.inputDim) && posInt(a.outputDim) && Array.isArray(a.hidden) && a.hidden.every(posInt), () => `network JSON arch must give positive integer inputDim, outputDim and hidden sizes, got ${describe(a)}`);
+  ensure(Array.isArray(json.params), "network JSON lacks 'params' (a list of { name, shape, values })");
+  // the normaliser feeds the first layer: its size must be the network's input size
+  if (json.obsNorm !== undefined) checkObsNormJson(json.obsNorm, a.inputDim);
 }
 
 export function loadNet(json: NetJson, kind: NetJson["kind"], net: Mlp): void {

@@ -2,7 +2,7 @@
  * What the trainers share: optimiser (de)serialisation for checkpoints, global-norm gradient
  * clipping, the linear schedule, and the checkpoint format.
  */
-import { tf, ensure, GanrlError, meanStd } from "../core";
+import { tf, ensure, GanrlError, meanStd, describe } from "../core";
 import { NetJson, ParamJson } from "../nn";
 
 /** Version tag of trainer checkpoints. */
@@ -26,15 +26,36 @@ export interface TrainerCheckpoint {
   rng: Record<string, number[]>;
   nets: Record<string, NetJson>;
   optimizers: Record<string, ParamJson[]>;
-  episodes: { returns: number[]; lengths: number[] };
+  /** The last (up to 100) finished episodes, and how many finished in all (`total`; older checkpoints lack it). */
+  episodes: { returns: number[]; lengths: number[]; total?: number };
   /** Algorithm-specific extras (e.g. DQN's replay buffer size). */
   extra?: Record<string, unknown>;
 }
 
-export function checkCheckpoint(ckpt: TrainerCheckpoint, algo: string): void {
-  if (!ckpt || typeof ckpt !== "object") throw new GanrlError("checkpoint must be an object");
+/**
+ * Checks a checkpoint's shape before anything is restored from it: format, algorithm, counters,
+ * rng states, the networks `nets` names, optimiser state and the episode window. A malformed
+ * file is a `GanrlError` naming the field (not a crash deep inside a restore).
+ */
+export function checkCheckpoint(ckpt: TrainerCheckpoint, algo: string, nets: readonly string[] = []): void {
+  if (!ckpt || typeof ckpt !== "object") throw new GanrlError("checkpoint must be an object; the file is damaged: delete it and start afresh");
   ensure(ckpt.format === CHECKPOINT_FORMAT, () => `checkpoint format is ${JSON.stringify(ckpt.format)}, expected "${CHECKPOINT_FORMAT}"`);
   ensure(ckpt.algo === algo, () => `checkpoint is for ${ckpt.algo}, not ${algo}`);
+  const bad = (field: string, what: string) => new GanrlError(`checkpoint field '${field}' ${what}; the checkpoint is damaged or from another program: delete it and start afresh`);
+  for (const k of ["step", "iteration", "totalSteps"] as const) {
+    if (!Number.isSafeInteger(ckpt[k]) || ckpt[k] < 0) throw bad(k, `must be a non-negative integer, got ${describe(ckpt[k])}`);
+  }
+  if (!ckpt.options || typeof ckpt.options !== "object") throw bad("options", "is missing");
+  for (const k of ["main", "sample"]) {
+    const st = ckpt.rng?.[k];
+    if (!Array.isArray(st) || st.length === 0 || !st.every((x) => Number.isFinite(x))) throw bad(`rng.${k}`, "is missing or not a list of numbers");
+  }
+  if (!ckpt.nets || typeof ckpt.nets !== "object") throw bad("nets", "is missing");
+  for (const n of nets) if (!ckpt.nets[n] || typeof ckpt.nets[n] !== "object") throw bad(`nets.${n}`, "is missing");
+  if (ckpt.optimizers !== undefined && (ckpt.optimizers === null || typeof ckpt.optimizers !== "object")) throw bad("optimizers", "must be an object");
+  const e = ckpt.episodes;
+  if (!e || !Array.isArray(e.returns) || !Array.isArray(e.lengths) || e.returns.length !== e.lengths.length) throw bad("episodes", "must hold returns and lengths of equal length");
+  if (e.total !== undefined && (!Number.isSafeInteger(e.total) || e.total < e.returns.length)) throw bad("episodes.total", `must be an integer ≥ ${e.returns.length}, got ${describe(e.total)}`);
 }
 
 /** Optimiser state (Adam's iteration count and moments) as JSON, in the optimiser's own order. */
@@ -101,6 +122,12 @@ export class EpisodeWindow {
       this.lengths.shift();
     }
   }
+  /** Restores a saved window and the total count (checkpoints without `total` count the window). */
+  restore(saved: { returns: number[]; lengths: number[]; total?: number }): void {
+    this.returns = saved.returns.slice(-this.cap);
+    this.lengths = saved.lengths.slice(-this.cap);
+    this.total = saved.total ?? saved.returns.length;
+  }
   /** `gen/epReturn`, `gen/epLength` (means over the window) and `gen/episodes` (total). */
   metrics(): Record<string, number> {
     const m: Record<string, number> = { "gen/episodes": this.total };
@@ -163,7 +190,7 @@ export async function buildCheckpoint(t: CheckpointSource, nets: TrainerCheckpoi
     rng: { main: t.rng.getState(), sample: t.sampleRng.getState() },
     nets,
     optimizers: saved,
-    episodes: { returns: [...t.episodes.returns], lengths: [...t.episodes.lengths] },
+    episodes: { returns: [...t.episodes.returns], lengths: [...t.episodes.lengths], total: t.episodes.total },
     ...(extra ? { extra } : {}),
   };
 }

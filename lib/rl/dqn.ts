@@ -268,7 +268,7 @@ export class DQN {
 
 
   async restore(ckpt: TrainerCheckpoint): Promise<void> {
-    checkCheckpoint(ckpt, this.algo);
+    checkCheckpoint(ckpt, this.algo, ["q", "target"]);
     loadNet(ckpt.nets.q, "q", this.q);
     loadNet(ckpt.nets.target, "q", this.qTarget);
     await loadOptimizer(this.optimizer, ckpt.optimizers.adam ?? []);
@@ -278,7 +278,7 @@ export class DQN {
     this.iteration = ckpt.iteration;
     this.totalSteps = ckpt.totalSteps;
     this.gradSteps = Number(ckpt.extra?.gradSteps ?? 0);
-    ckpt.episodes.returns.forEach((r, i) => this.episodes.push(r, ckpt.episodes.lengths[i]));
+    this.episodes.restore(ckpt.episodes);
     this.obs.set(this.env.reset(this.rng.nextSeed()));
   }
 

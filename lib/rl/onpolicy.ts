@@ -177,7 +177,7 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
 
   /** Restores a checkpoint into this (freshly built, never trained) trainer; re-seeds and resets the envs. */
   async restore(ckpt: TrainerCheckpoint): Promise<void> {
-    checkCheckpoint(ckpt, this.algo);
+    checkCheckpoint(ckpt, this.algo, ["policy", "value"]);
     this.policy.load(ckpt.nets.policy);
     this.value.load(ckpt.nets.value);
     for (const [k, o] of Object.entries(this.optimizers())) await loadOptimizer(o, ckpt.optimizers[k] ?? []);
@@ -186,7 +186,7 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     this.step = ckpt.step;
     this.iteration = ckpt.iteration;
     this.totalSteps = ckpt.totalSteps;
-    ckpt.episodes.returns.forEach((r, i) => this.episodes.push(r, ckpt.episodes.lengths[i]));
+    this.episodes.restore(ckpt.episodes);
     this.collector.reset(this.rng.nextSeed());
   }
 

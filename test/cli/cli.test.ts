@@ -173,3 +173,75 @@ test("train-expert checkpoints and --resume continues to the new budget", async 
   const policy = CategoricalPolicy.fromJSON(JSON.parse(fs.readFileSync(out, "utf8")), new Rng(0));
   policy.dispose();
 });
+
+test("train-expert refuses a checkpoint that is the policy file, a sidecar, or an unrelated existing file", async () => {
+  const dir = tmpDir();
+  const out = path.join(dir, "p.json");
+  const common = ["train-expert", "--env", "CartPole-v1", "--steps", "256", "--eval-episodes", "1", "--no-progress", "--out", out];
+  const unrelated = path.join(dir, "notes.json");
+  fs.writeFileSync(unrelated, '{"mine": true}');
+  const [a, b, c] = await Promise.all([
+    runCli([...common, "--checkpoint", out]),
+    runCli([...common, "--checkpoint", path.join(dir, "p.meta.json")]),
+    runCli([...common, "--checkpoint", unrelated]),
+  ]);
+  assertUsageError(a, /--checkpoint .*p\.json is --out \(the policy file\).*choose another file/);
+  assertUsageError(b, /is the \.meta\.json beside --out/);
+  assertUsageError(c, /notes\.json exists and is not a train-expert checkpoint; refusing to overwrite/);
+  assert.equal(fs.readFileSync(unrelated, "utf8"), '{"mine": true}');
+  assert.equal(fs.existsSync(out), false);
+});
+
+test("broken policies and checkpoints are named errors (exit 2), never silent: non-finite weights, bad obsNorm, missing nets", async () => {
+  const dir = tmpDir();
+  const good = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", "Acrobot-v1.json"), "utf8"));
+  assert.ok(good.obsNorm, "the Acrobot-v1 expert normalises its observations");
+  const variants: [string, (j: any) => void, RegExp][] = [
+    ["nan-string", (j) => (j.params[0].values[3] = "NaN"), /values\[3\] is "NaN": not a finite number/],
+    ["null", (j) => (j.params[1].values[0] = null), /values\[0\] is null: not a finite number/],
+    ["huge", (j) => (j.params[2].values[5] = 1e300), /values\[5\] is 1e\+300: beyond float32 range/],
+    ["negvar", (j) => (j.obsNorm.var[2] = -1), /obsNorm\.var\[2\] is -1: a variance cannot be negative/],
+    ["shortnorm", (j) => (j.obsNorm.mean = j.obsNorm.mean.slice(0, 4)), /obsNorm mean and var must have length 6 \(the network's input size\), got 4 and 6/],
+    ["nanmean", (j) => (j.obsNorm.mean[0] = null), /obsNorm\.mean\[0\] is null/],
+  ];
+  const runs = await Promise.all(
+    variants.map(([name, edit]) => {
+      const j = structuredClone(good);
+      edit(j);
+      const file = path.join(dir, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(j));
+      return runCli(["eval", "--policy", file, "--env", "Acrobot-v1", "--episodes", "1"]);
+    }),
+  );
+  runs.forEach((r, i) => assertUsageError(r, variants[i][2]));
+  // demos from a broken expert writes nothing
+  const demosOut = path.join(dir, "demos", "d.json");
+  assertUsageError(await runCli(["demos", "--env", "Acrobot-v1", "--policy", path.join(dir, "huge.json"), "--n", "1", "--out", demosOut]), /beyond float32 range/);
+  assert.equal(fs.existsSync(demosOut), false);
+  // a checkpoint without its networks
+  const out = path.join(dir, "c.json");
+  const common = ["train-expert", "--env", "CartPole-v1", "--seed", "1", "--out", out, "--eval-episodes", "1", "--no-progress", "--steps", "256", "--checkpoint-every", "1", "--keep-checkpoint"];
+  const first = await runCli(common);
+  assert.equal(first.code, 0, first.stderr);
+  const ckptFile = path.join(dir, "c.ckpt.json");
+  const ckpt = JSON.parse(fs.readFileSync(ckptFile, "utf8"));
+  delete ckpt.trainer.nets;
+  fs.writeFileSync(ckptFile, JSON.stringify(ckpt));
+  assertUsageError(await runCli([...common.map((x) => (x === "256" ? "512" : x)), "--resume"]), /checkpoint field 'nets' is missing; .*delete it and start afresh/);
+});
+
+test("demonstration values beyond float32 range are rejected (they would become Infinity in training)", async () => {
+  const dir = tmpDir();
+  const good = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "demos", "CartPole-v1", "traj-1.json"), "utf8"));
+  const huge = structuredClone(good);
+  huge.trajectories[0].obs[2][1] = 1e300;
+  const file = path.join(dir, "huge.json");
+  fs.writeFileSync(file, JSON.stringify(huge));
+  const hugeReward = structuredClone(good);
+  hugeReward.trajectories[0].rewards[4] = -1e39;
+  const file2 = path.join(dir, "huge-reward.json");
+  fs.writeFileSync(file2, JSON.stringify(hugeReward));
+  const [a, b] = await Promise.all([runCli(["demos-info", file]), runCli(["demos-info", file2])]);
+  assertUsageError(a, /obs\[2\]\[1\] is 1e\+300; observations must be finite numbers within float32 range/);
+  assertUsageError(b, /rewards\[4\] is -1e\+39; rewards must be finite numbers within float32 range/);
+});

@@ -198,3 +198,32 @@ test("determinism: REINFORCE, TRPO and DQN runs with one seed agree exactly, and
     assert.notDeepEqual(a, c, `${name}: seeds 3 and 4 gave identical weights`);
   }
 });
+
+test("checkpoints keep the episode counter past the 100-episode window, and malformed ones are named errors", async () => {
+  // 4 envs × 32 steps, 3,200 steps of a near-random CartPole policy: well over 100 episodes
+  const a = new PPO({ seed: 5, numEnvs: 4, nSteps: 32, batchSize: 64, nEpochs: 1 });
+  await a.learn(3200);
+  assert.ok(a.episodes.total > 100, `only ${a.episodes.total} episodes`);
+  const ckpt = JSON.parse(JSON.stringify(await a.checkpoint()));
+  assert.equal(ckpt.episodes.total, a.episodes.total);
+  assert.equal(ckpt.episodes.returns.length, 100);
+  const b = new PPO({ seed: 99, numEnvs: 4, nSteps: 32, batchSize: 64, nEpochs: 1 });
+  await b.restore(ckpt);
+  assert.equal(b.episodes.total, a.episodes.total);
+  assert.deepEqual(b.episodes.returns, a.episodes.returns);
+  for (const [field, edit] of [
+    ["nets", (c: any) => delete c.nets],
+    ["nets.value", (c: any) => delete c.nets.value],
+    ["rng.main", (c: any) => (c.rng.main = "x")],
+    ["step", (c: any) => (c.step = -1)],
+    ["episodes", (c: any) => c.episodes.lengths.pop()],
+  ] as [string, (c: unknown) => void][]) {
+    const bad = structuredClone(ckpt);
+    edit(bad);
+    const fresh = new PPO({ seed: 1, numEnvs: 4, nSteps: 32, batchSize: 64, nEpochs: 1 });
+    await assert.rejects(fresh.restore(bad), (e: Error) => e.name === "GanrlError" && e.message.includes(`checkpoint field '${field}'`), field);
+    fresh.dispose();
+  }
+  a.dispose();
+  b.dispose();
+});
