@@ -112,31 +112,53 @@ test("a worker killed by a signal is reported by the signal's name", async () =>
   await assert.rejects(runSweep([{ id: "sq/killed", params: { x: 1, selfKill: true } }], { task, outDir, workers: 1 }), /worker killed by SIGKILL/);
 });
 
-test("workers exit when their parent is killed with SIGKILL", async () => {
+/** Starts fixture-parent.ts with one hanging run; resolves once its worker is running. */
+async function startHangingSweep(): Promise<{ parent: ReturnType<typeof spawn>; worker: number; outDir: string; output: () => string }> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-sweep-"));
   const pidFile = path.join(outDir, "worker.pid");
-  const parent = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(__dirname, "fixture-parent.ts"), outDir, pidFile], { stdio: "ignore" });
+  const parent = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), path.join(__dirname, "fixture-parent.ts"), outDir, pidFile], { stdio: ["ignore", "pipe", "ignore"] });
+  let out = "";
+  parent.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   const t0 = Date.now();
   while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, "utf8") === "") {
     if (Date.now() - t0 > 60_000) throw new Error("the worker never started");
     await new Promise((r) => setTimeout(r, 100));
   }
-  const worker = Number(fs.readFileSync(pidFile, "utf8"));
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  return { parent, worker: Number(fs.readFileSync(pidFile, "utf8")), outDir, output: () => out };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function waitGone(pid: number): Promise<boolean> {
+  const t1 = Date.now();
+  while (alive(pid) && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 100));
+  const gone = !alive(pid);
+  if (!gone) process.kill(pid, "SIGKILL");
+  return gone;
+}
+
+test("workers exit when their parent is killed with SIGKILL", async () => {
+  const { parent, worker } = await startHangingSweep();
   assert.ok(alive(worker));
   parent.kill("SIGKILL");
-  const t1 = Date.now();
-  while (alive(worker) && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 100));
-  const gone = !alive(worker);
-  if (!gone) process.kill(worker, "SIGKILL");
-  assert.ok(gone, "the worker outlived its parent");
+  assert.ok(await waitGone(worker), "the worker outlived its parent");
+});
+
+test("Ctrl-C (SIGINT) stops a sweep: workers stop, SweepInterrupted says how to resume, exit 130", async () => {
+  const { parent, worker, outDir, output } = await startHangingSweep();
+  const code = new Promise<number | null>((r) => parent.on("exit", (c) => r(c)));
+  parent.kill("SIGINT");
+  assert.equal(await code, 130);
+  assert.match(output(), /interrupted: interrupted by SIGINT: 0 of 1 runs have results \(saved\); run the same command again to resume/);
+  assert.ok(await waitGone(worker), "the worker outlived the interrupted sweep");
+  assert.equal(readResults(outDir).size, 0);
 });
 
 test("a table is never replaced by one with fewer rows unless asked; an empty table is never written", () => {
