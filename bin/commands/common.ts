@@ -23,7 +23,7 @@ export function parseSeed(value: string): number {
   try {
     return parseIntegerText(value, "the seed", 0);
   } catch (e) {
-    throw new InvalidArgumentError(`expected a non-negative decimal integer such as 0 or 42, got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(`expected a non-negative integer (decimal digits) such as 0 or 42, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -32,7 +32,7 @@ export function parsePositiveInt(value: string): number {
   try {
     return parseIntegerText(value, "the value", 1);
   } catch (e) {
-    throw new InvalidArgumentError(`expected a positive decimal integer such as 10 or 1e5, got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(`expected a positive integer (decimal digits) such as 10 or 1e5, got ${JSON.stringify(value)}`);
   }
 }
 

@@ -102,6 +102,8 @@ test("bad input: exit code 2 and one clear line naming the fix", async () => {
     [["eval", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v1", "--episodes", "-3"], /expected a positive integer/],
     [["demos", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v1", "--seed", "1.5"], /non-negative integer/],
     [["train-expert", "--env", "CartPole-v1", "--algo", "sarsa"], /--algo.*sarsa.*ppo/],
+    [["train-expert", "--env", "CartPole-v1", "--seed", "0x10"], /'0x10' is invalid. expected a non-negative integer \(decimal digits\)/],
+    [["eval", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v1", "--episodes", "0b11"], /expected a positive integer/],
   ];
   const runs = await Promise.all(cases.map(([args]) => runCli(args)));
   runs.forEach((r, i) => assertUsageError(r, cases[i][1]));
@@ -244,4 +246,35 @@ test("demonstration values beyond float32 range are rejected (they would become 
   const [a, b] = await Promise.all([runCli(["demos-info", file]), runCli(["demos-info", file2])]);
   assertUsageError(a, /obs\[2\]\[1\] is 1e\+300; observations must be finite numbers within float32 range/);
   assertUsageError(b, /rewards\[4\] is -1e\+39; rewards must be finite numbers within float32 range/);
+});
+
+test("reproduce: bad options of every study exit 2 before anything runs, and no table is touched", async () => {
+  const results = path.join(repoRoot, "data", "results");
+  const snapshot = () => fs.readdirSync(results).filter((f) => f.endsWith(".csv")).map((f) => `${f}:${fs.statSync(path.join(results, f)).mtimeMs}`).join("|");
+  const before = snapshot();
+  const cases: [string[], RegExp][] = [
+    [["reproduce", "irl", "--seeds", "abc"], /--seeds must be an integer in \[1, 1000\]/],
+    [["reproduce", "irl", "--seeds", "0"], /--seeds must be an integer in \[1, 1000\].*got "0"/],
+    [["reproduce", "irl", "--seeds", "-1"], /--seeds/],
+    [["reproduce", "irl", "--workers", "abc"], /--workers must be an integer in \[1, 256\]/],
+    [["reproduce", "worldmodel", "--workers", "abc"], /--workers must be an integer/],
+    [["reproduce", "worldmodel", "--parts", "wm,bogus"], /--parts: "bogus" is not valid; choose from wm, dyna/],
+    [["reproduce", "gail", "--sizes", "1,99"], /--sizes entry must be an integer in \[1, 10\].*"99"/],
+    [["reproduce", "gail", "--seed", "0x10"], /unknown option '--seed'/],
+    [["reproduce", "gail", "--seeds", "0x10"], /written in decimal/],
+    [["reproduce", "gail", "stray"], /too many arguments/],
+    [["reproduce", "gail", "--protocol", "v2"], /--protocol: "v2" is not valid; choose from quick, v1, paper, ablation/],
+    [["reproduce", "gail", "--protocol", "paper", "--envs", "CartPole-v1"], /--envs: "CartPole-v1" is not in the paper protocol; its environments are CartPole-v0, Acrobot-v0/],
+    [["reproduce", "nope"], /unknown study "nope"; valid studies: gail, irl, worldmodel/],
+  ];
+  const runs = await Promise.all(cases.map(([args]) => runCli(args)));
+  runs.forEach((r, i) => {
+    assert.equal(r.code, 2, `${cases[i][0].join(" ")}: exit ${r.code}; ${r.stderr}`);
+    assert.match(r.stderr, cases[i][1], cases[i][0].join(" "));
+    assert.doesNotMatch(r.stdout, /runs; results in/, "nothing was planned or run");
+  });
+  assert.equal(snapshot(), before);
+  const help = await runCli(["reproduce", "irl", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--seeds <n>[\s\S]*Examples:[\s\S]*npx ganrl reproduce irl/);
 });
