@@ -78,6 +78,8 @@ export interface BCResult {
   /** Training and validation pairs. */
   nTrain: number;
   nValidation: number;
+  /** The pairs the iterate was selected on (the training pairs when `validationFraction` is 0): obs [n*obsDim], actions [n]. */
+  selectionSet: { n: number; obs: Float32Array; actions: Int32Array };
   history: BCHistoryRow[];
   seconds: number;
 }
@@ -201,6 +203,7 @@ export function trainBC(demos: DemoSource, opts: Partial<BCOptions> = {}): BCRes
     iterations: it,
     nTrain: nT,
     nValidation: validation.length,
+    selectionSet: { n: valIdx.length, obs: valData.obs, actions: valData.act },
     history,
     seconds: (Date.now() - t0) / 1000,
   };

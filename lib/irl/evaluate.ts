@@ -26,14 +26,16 @@
  *   discriminator's training weights it by the padded length H − T instead).
  *   On CartPole's expert rollouts nothing ends, so R_true is constant there and the correlation is
  *   undefined (reported as NaN); the pooled set is always defined.
- * - EPIC (Gleave et al. 2020): canonicalise each reward with coverage distributions D_S (the pooled
- *   states, absorbing rows included) and D_A (uniform),
+ * - EPIC (Gleave et al. 2021, ICLR): canonicalise each reward with coverage distributions D_S (the
+ *   pooled states, absorbing rows included) and D_A (uniform),
  *       C(R)(s, a, s') = R(s, a, s') + E[γ R(s', A, S') − R(s, A, S') − γ R(S, A, S')],
  *   then D_EPIC = √((1 − ρ(C(R1), C(R2)))/2) with ρ the Pearson correlation over the pooled
- *   transitions. For R = u + shaping the potential cancels exactly, and the expectation has the
- *   closed form C(R) = u(s, a) − ū(s) + γ(ū(s') − E_S ū(S)), ū(s) = E_A u(s, A); so we compute it
- *   exactly from u on every action instead of sampling. 0 means equivalent up to shaping and
- *   positive scale; 1 means anti-correlated.
+ *   transitions. We canonicalise the reward as evaluated (u and the potential φ); R depends on s'
+ *   only through γφ(s'), so each expectation is an exact mean over D_S and every action, not a
+ *   sample (see `epicCanonical`). For R = u + shaping the potential cancels in the sum, so AIRL's
+ *   g and f have the same EPIC distance to any reward (up to float rounding). 0 means equivalent
+ *   up to shaping and positive scale; 1 means anti-correlated (R1 = −R2 + shaping);
+ *   two unrelated rewards sit near √½ ≈ 0.71.
  */
 import { tf, GanrlError, Rng, ensure, checkNumber, checkPositiveInt, checkSeed, describe } from "../core";
 import { makeEnv, makeVecEnv, CARTPOLE_THETA_THRESHOLD, CARTPOLE_X_THRESHOLD, EnvOptions } from "../envs";
@@ -315,25 +317,42 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
 }
 
 /**
- * The EPIC canonical reward C(R)(s, a, s') = u(s, a) − ū(s) + γ(ū(s') − E ū) on the rows of `t`
- * (ū(s) = mean_a u(s, a), E over the states of `t`; the potential cancels, see the module comment).
+ * The EPIC canonical reward of the reward `model` evaluates (`rewardOnTransitions`: u plus the
+ * shaping γφ(s') − φ(s), u(s_a) on the absorbing rows) on the rows of `t`:
+ *
+ *     C(R)(s, a, s') = R(s, a, s') + γ m(s') − m(s) − γ E_{S ~ D_S} m(S),
+ *     m(x) = E_{A ~ U, S' ~ D_S} R(x, A, S') = ū(x) − φ(x) + γ E_{D_S} φ,   ū(x) = mean_a u(x, a),
+ *
+ * with D_S the states of `t` (the rows' s, absorbing rows included) and s' = s_a (φ = 0) where a
+ * row is terminal or absorbing. R depends on s' only through γφ(s'), so the expectation over S' is
+ * the exact mean over D_S, not a sample. Nothing is dropped by hand: for R = u + shaping the
+ * potential cancels in the sum (Gleave et al. 2021, ICLR), which the tests check.
  */
 export function epicCanonical(model: RewardModel, t: TransitionSet, nActions: number, gamma: number): Float64Array {
   const n = t.n;
-  const uAll = (obs: Float32Array, absorbing: Uint8Array) => {
-    const out: Float32Array[] = [];
-    for (let a = 0; a < nActions; a++) out.push(model.u(obs, new Int32Array(n).fill(a), absorbing, n));
+  const nextAbs = Uint8Array.from(t.terminated, (x, i) => (x || t.absorbing[i] ? 1 : 0));
+  const phi = (obs: Float32Array, absorbing: Uint8Array) => (model.potential ? model.potential(obs, absorbing, n) : new Float32Array(n));
+  const ubar = (obs: Float32Array, absorbing: Uint8Array) => {
+    const out = new Float64Array(n);
+    for (let a = 0; a < nActions; a++) {
+      const u = model.u(obs, new Int32Array(n).fill(a), absorbing, n);
+      for (let i = 0; i < n; i++) out[i] += u[i] / nActions;
+    }
     return out;
   };
-  const uS = uAll(t.obs, t.absorbing);
-  const nextAbs = Uint8Array.from(t.terminated, (x, i) => (x || t.absorbing[i] ? 1 : 0));
-  const uN = uAll(t.nextObs, nextAbs);
-  const ubar = (u: Float32Array[], i: number) => u.reduce((s, row) => s + row[i], 0) / nActions;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += ubar(uS, i);
-  mean /= n;
-  const own = model.u(t.obs, t.actions, t.absorbing, n);
-  return Float64Array.from({ length: n }, (_, i) => own[i] - ubar(uS, i) + gamma * (ubar(uN, i) - mean));
+  const mean = (x: ArrayLike<number>) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += x[i];
+    return s / n;
+  };
+  const phiS = phi(t.obs, t.absorbing), phiN = phi(t.nextObs, nextAbs);
+  const ePhi = mean(phiS);
+  const uS = ubar(t.obs, t.absorbing), uN = ubar(t.nextObs, nextAbs);
+  const mS = Float64Array.from({ length: n }, (_, i) => uS[i] - phiS[i] + gamma * ePhi);
+  const mN = Float64Array.from({ length: n }, (_, i) => uN[i] - phiN[i] + gamma * ePhi);
+  const eM = mean(mS);
+  const r = rewardOnTransitions(model, t, gamma);
+  return Float64Array.from({ length: n }, (_, i) => r[i] + gamma * mN[i] - mS[i] - gamma * eM);
 }
 
 /** D_EPIC(R1, R2) = √((1 − ρ(C(R1), C(R2)))/2) over the rows of `t` (NaN if a canonical reward is constant). */

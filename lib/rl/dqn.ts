@@ -172,6 +172,25 @@ export class DQN {
     return linearSchedule(o.explorationInitialEps, o.explorationFinalEps, o.explorationFraction > 0 ? p : 1);
   }
 
+  /**
+   * The TD targets y [n] of transitions (rewards [n], nextObs [n*obsDim], terminated [n] as 0/1)
+   * under the current nets: double DQN or plain (see the module comment). Call inside a tidy.
+   */
+  tdTargets(rewards: Float32Array, nextObs: Float32Array, terminated: Float32Array): tf.Tensor1D {
+    const o = this.opts;
+    const next2d = tf.tensor2d(nextObs, [rewards.length, this.env.obsDim]);
+    const qNextT = this.qTarget.apply(next2d);
+    let next: tf.Tensor;
+    if (o.doubleDqn) {
+      const aStar = tf.argMax(this.q.apply(next2d), 1);
+      next = tf.sum(tf.mul(qNextT, tf.oneHot(aStar, this.env.nActions)), 1);
+    } else {
+      next = tf.max(qNextT, 1);
+    }
+    // critical: no bootstrap past a true terminal; truncated transitions were stored as non-terminal
+    return tf.add(tf.tensor1d(rewards), tf.mul(tf.mul(o.gamma, tf.sub(1, tf.tensor1d(terminated))), next)) as tf.Tensor1D;
+  }
+
   /** One gradient step on a replay minibatch; returns the loss tensor (kept). */
   trainStep(): tf.Scalar {
     const o = this.opts;
@@ -179,17 +198,7 @@ export class DQN {
     const mb = this.buffer.sample(o.batchSize, this.rng);
     const loss = tf.tidy(() => {
       const obs = tf.tensor2d(mb.obs, [o.batchSize, D]);
-      const nextObs = tf.tensor2d(mb.nextObs, [o.batchSize, D]);
-      const qNextT = this.qTarget.apply(nextObs);
-      let next: tf.Tensor;
-      if (o.doubleDqn) {
-        const aStar = tf.argMax(this.q.apply(nextObs), 1);
-        next = tf.sum(tf.mul(qNextT, tf.oneHot(aStar, nA)), 1);
-      } else {
-        next = tf.max(qNextT, 1);
-      }
-      // critical: no bootstrap past a true terminal; truncated transitions were stored as non-terminal
-      const y = tf.add(tf.tensor1d(mb.rewards), tf.mul(tf.mul(o.gamma, tf.sub(1, tf.tensor1d(mb.terminated))), next));
+      const y = this.tdTargets(mb.rewards, mb.nextObs, mb.terminated);
       const oneHot = tf.oneHot(tf.tensor1d(mb.actions, "int32"), nA);
       const { value, grads } = tf.variableGrads(() => {
         const qa = tf.sum(tf.mul(this.q.apply(obs), oneHot), 1);

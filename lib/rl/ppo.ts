@@ -74,6 +74,50 @@ export const PPO_CARTPOLE_ZOO: Partial<PPOOptions> = Object.freeze({
   hidden: [64, 64],
 });
 
+/** α and ε after a fraction `progress` (0 → 1) of the budget: linear to 0 where annealed. */
+export function ppoSchedule(o: Pick<PPOOptions, "lr" | "annealLr" | "clipEps" | "annealClip">, progress: number): { lr: number; clipEps: number } {
+  const frac = 1 - progress;
+  return { lr: o.annealLr ? o.lr * frac : o.lr, clipEps: o.annealClip ? o.clipEps * frac : o.clipEps };
+}
+
+/** One minibatch's inputs to PPO's losses, each [n]. */
+export interface PpoLossInputs {
+  /** log π_θ(a|s) (differentiable) and log π_old(a|s) at collection. */
+  newLogProb: tf.Tensor;
+  oldLogProb: tf.Tensor;
+  /** Â (already normalised where `normAdv`). */
+  adv: tf.Tensor;
+  /** V_θ(s) (differentiable), V_old(s) at collection, and the return targets R. */
+  value: tf.Tensor;
+  oldValue: tf.Tensor;
+  ret: tf.Tensor;
+}
+
+/**
+ * PPO's loss terms (call inside a tidy): −L^CLIP with ratio clipping at 1 ± ε; the value loss
+ * ½ mean (V − R)², or, with `clipValueLoss`, ½ mean max((V − R)², (V_clip − R)²) with
+ * V_clip = V_old + clip(V − V_old, −ε, ε) (CleanRL's `clip_vloss`); approx-KL (ρ − 1) − log ρ and
+ * the fraction of rows with |ρ − 1| > ε.
+ */
+export function ppoLossTerms(b: PpoLossInputs, clipEps: number, clipValueLoss: boolean): { pgLoss: tf.Scalar; vLoss: tf.Scalar; approxKl: tf.Scalar; clipFrac: tf.Scalar } {
+  const logRatio = tf.sub(b.newLogProb, b.oldLogProb);
+  const ratio = tf.exp(logRatio);
+  const pg1 = tf.mul(ratio, b.adv);
+  const pg2 = tf.mul(tf.clipByValue(ratio, 1 - clipEps, 1 + clipEps), b.adv);
+  const pgLoss = tf.neg(tf.mean(tf.minimum(pg1, pg2))) as tf.Scalar;
+  const sq = tf.square(tf.sub(b.value, b.ret));
+  let vLoss: tf.Scalar;
+  if (clipValueLoss) {
+    const vClipped = tf.add(b.oldValue, tf.clipByValue(tf.sub(b.value, b.oldValue), -clipEps, clipEps));
+    vLoss = tf.mul(0.5, tf.mean(tf.maximum(sq, tf.square(tf.sub(vClipped, b.ret))))) as tf.Scalar;
+  } else {
+    vLoss = tf.mul(0.5, tf.mean(sq)) as tf.Scalar;
+  }
+  const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)) as tf.Scalar;
+  const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipEps), "float32")) as tf.Scalar;
+  return { pgLoss, vLoss, approxKl, clipFrac };
+}
+
 export class PPO extends OnPolicyTrainer<PPOOptions> {
   readonly algo = "ppo";
   readonly optimizer: tf.Optimizer;
@@ -97,9 +141,7 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
     const B = batch.size;
     const mbSize = Math.min(o.batchSize, B);
     const nMb = Math.max(1, Math.floor(B / mbSize));
-    const frac = 1 - this.progress();
-    const lr = o.annealLr ? o.lr * frac : o.lr;
-    const clipEps = o.annealClip ? o.clipEps * frac : o.clipEps;
+    const { lr, clipEps } = ppoSchedule(o, this.progress());
     setLearningRate(this.optimizer, lr);
     const vars = [...this.policy.trainableVariables, ...this.value.trainableVariables];
     const D = batch.obsDim;
@@ -136,21 +178,8 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
             const logp = tf.logSoftmax(logits);
             const newLogProb = tf.sum(tf.mul(logp, tf.oneHot(mbActions, this.policy.nActions)), 1);
             const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)));
-            const logRatio = tf.sub(newLogProb, mbOldLogProb);
-            const ratio = tf.exp(logRatio);
-            const pg1 = tf.mul(ratio, mbAdv);
-            const pg2 = tf.mul(tf.clipByValue(ratio, 1 - clipEps, 1 + clipEps), mbAdv);
-            const pgLoss = tf.neg(tf.mean(tf.minimum(pg1, pg2)));
-            const v = this.value.predict(mbObs);
-            let vLoss: tf.Tensor;
-            if (o.clipValueLoss) {
-              const vClipped = tf.add(mbOldVal, tf.clipByValue(tf.sub(v, mbOldVal), -clipEps, clipEps));
-              vLoss = tf.mul(0.5, tf.mean(tf.maximum(tf.square(tf.sub(v, mbRet)), tf.square(tf.sub(vClipped, mbRet)))));
-            } else {
-              vLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(v, mbRet))));
-            }
-            const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
-            const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipEps), "float32"));
+            const value = this.value.predict(mbObs);
+            const { pgLoss, vLoss, approxKl, clipFrac } = ppoLossTerms({ newLogProb, oldLogProb: mbOldLogProb, adv: mbAdv, value, oldValue: mbOldVal, ret: mbRet }, clipEps, o.clipValueLoss);
             // critical: variableGrads disposes what f creates; keep the diagnostics and free them below.
             aux = [pgLoss, vLoss, entropy, approxKl, clipFrac].map((t) => tf.keep(t));
             return tf.add(tf.sub(pgLoss, tf.mul(o.entCoef, entropy)), tf.mul(o.vfCoef, vLoss)) as tf.Scalar;

@@ -12,7 +12,7 @@
  * policy is left unchanged. The value function is fitted separately with Adam.
  */
 import { tf, checkPositiveInt, checkNumber } from "../core";
-import { flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs } from "../nn";
+import { Mlp, flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs } from "../nn";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
@@ -81,6 +81,28 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return s;
 }
 
+/**
+ * v ↦ F v + β v for the categorical policy `net` at its current parameters θ_old on the inputs
+ * `x` [B, inputDim], with `pOld` = softmax(net(x)) [B, nActions] and F the Hessian of the mean
+ * KL̄(π_old ‖ π_θ) at θ_old, in Gauss–Newton form (exact there, see the module comment):
+ * F v = (1/B) Σ_i J_iᵀ (diag(p_i) − p_i p_iᵀ) J_i v. Vectors are flat over `net.params`. The
+ * tensors stay the caller's; each product runs in its own tidy.
+ */
+export function fisherVectorProduct(net: Mlp, x: tf.Tensor2D, pOld: tf.Tensor2D, damping: number): (v: Float64Array) => Float64Array {
+  const vars = net.params;
+  const shapes = vars.map((w) => w.shape.slice());
+  const B = x.shape[0];
+  return (v) =>
+    tidyJs(() => {
+      const vt = tf.tensor1d(Float32Array.from(v));
+      const { dOut } = net.jvp(x, unflatten(vt, shapes));
+      const pdz = tf.mul(pOld, dOut);
+      const mu = tf.sub(pdz, tf.mul(pOld, tf.sum(pdz, 1, true)));
+      const { grads } = tf.variableGrads(() => tf.div(tf.sum(tf.mul(net.apply(x), mu)), B) as tf.Scalar, vars);
+      return Float64Array.from(tf.add(flatten(vars.map((w) => grads[w.name])), tf.mul(damping, vt)).dataSync());
+    });
+}
+
 export class TRPO extends OnPolicyTrainer<TRPOOptions> {
   readonly algo = "trpo";
   readonly vfOptimizer: tf.Optimizer;
@@ -130,17 +152,7 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
       const n = flat.length - 2;
       return { g: Float64Array.from(flat.subarray(0, n)), surrOld: flat[n], entropy: flat[n + 1] };
     });
-    // F v + β v, analytically (see the module comment)
-    const fvp = (v: Float64Array): Float64Array =>
-      tidyJs(() => {
-        const vt = tf.tensor1d(Float32Array.from(v));
-        const { dOut } = net.jvp(c.x, unflatten(vt, shapes));
-        const pdz = tf.mul(c.pOld, dOut);
-        const mu = tf.sub(pdz, tf.mul(c.pOld, tf.sum(pdz, 1, true)));
-        const { grads } = tf.variableGrads(() => tf.div(tf.sum(tf.mul(net.apply(c.x), mu)), B) as tf.Scalar, vars);
-        const out = Float64Array.from(tf.add(flatten(vars.map((w) => grads[w.name])), tf.mul(o.damping, vt)).dataSync());
-        return out;
-      });
+    const fvp = fisherVectorProduct(net, c.x, c.pOld, o.damping);
     const xDir = conjugateGradient(fvp, g, o.cgIters);
     const sFs = dot(xDir, fvp(xDir));
     const scale = Math.sqrt((2 * o.maxKl) / Math.max(sFs, 1e-12));

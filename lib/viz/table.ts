@@ -31,10 +31,14 @@ export function tableRows(data: Row[] | DataFrameLike): { columns: string[]; row
   return { columns, rows: data.map((r) => columns.map((c) => r[c])) };
 }
 
-/** Formats one cell: integers as is, other numbers to `digits` significant digits. */
+/** Shown for NaN: an undefined value (a correlation of a constant, a spread over one seed). */
+export const UNDEFINED_CELL = "–";
+
+/** Formats one cell: integers as is, other numbers to `digits` significant digits, NaN as "–". */
 export function formatCell(v: unknown, digits = 4): string {
   if (typeof v === "number") {
     if (Number.isInteger(v)) return String(v);
+    if (Number.isNaN(v)) return UNDEFINED_CELL;
     if (!Number.isFinite(v)) return String(v);
     return Number(v.toPrecision(digits)).toString();
   }

@@ -202,7 +202,7 @@ test("toCsv quotes where needed; meanStd gives population (ddof 0) or sample (dd
   assert.equal(toCsv([{ a: 1, b: "x,y" }, { a: 2.5 }]), 'a,b\n1,"x,y"\n2.5,\n');
   assert.deepEqual(meanStd([1, 2, 3], 1), { mean: 2, std: 1 });
   assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1 });
-  assert.deepEqual(meanStd([5], 1), { mean: 5, std: 0 });
+  assert.deepEqual(meanStd([5], 1), { mean: 5, std: NaN }); // one seed: no spread to speak of (test/viz/table.test.ts)
 });
 
 test("readCsv reads what toCsv writes: quoted commas, quotes and newlines, numbers, NaN, empty cells; a missing file is a clear error", () => {

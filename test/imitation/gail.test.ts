@@ -112,7 +112,28 @@ test("TRPO and REINFORCE generators run a round too", async () => {
   for (const generator of ["trpo", "reinforce"] as const) {
     const gail = tiny({ generator, generatorOptions: { numEnvs: 2, nSteps: 32, hidden: [16, 16] }, discHead: "perAction", labelsExpertIsOne: false, rewardForm: "logD" });
     const r = await gail.learn(64);
-    assert.ok(Number.isFinite(r.metrics["gen/gailReward"]) && r.metrics["gen/gailReward"] <= 0, `${generator}: logD reward ${r.metrics["gen/gailReward"]}`);
+    assert.ok(Number.isFinite(r.metrics["gen/gailReward"]), `${generator}: logD reward ${r.metrics["gen/gailReward"]}`);
+    gail.dispose();
+  }
+});
+
+test("GAIL's reward is its form applied to D's expert-high logit, on hand-set logits (both label conventions, clipping)", () => {
+  // D with zero weights and output bias (log 3, −log 2): per-action raw outputs z(s, 0) = log 3, z(s, 1) = −log 2
+  const setRaw = (g: GAIL) => tf.tidy(() => g.discVariables().forEach((p, i, all) => p.assign(i === all.length - 1 ? tf.tensor1d([Math.log(3), -Math.log(2)]) : tf.zerosLike(p))));
+  const input = { n: 2, obsDim: 4, obs: Float32Array.from([0.1, -0.2, 0.03, 0.4, 0, 0, 0, 0]), actions: Int32Array.from([0, 1]), nextObs: new Float32Array(8), terminated: new Uint8Array(2), truncated: new Uint8Array(2), envRewards: new Float32Array(2) };
+  // ℓ = z when the expert is labelled 1, ℓ = −z under the paper's policy-is-1 labels; D_E = σ(ℓ)
+  const cases: [Partial<GAILOptions>, number[]][] = [
+    [{ labelsExpertIsOne: true, rewardForm: "logD" }, [Math.log(3 / 4), Math.log(1 / 3)]], // log σ(log 3), log σ(−log 2)
+    [{ labelsExpertIsOne: false, rewardForm: "logD" }, [Math.log(1 / 4), Math.log(2 / 3)]], // log σ(−log 3), log σ(log 2)
+    [{ labelsExpertIsOne: true, rewardForm: "neglog1mD" }, [Math.log(4), Math.log(3 / 2)]], // −log(1 − 3/4), −log(1 − 1/3)
+    [{ labelsExpertIsOne: false, rewardForm: "logit" }, [-Math.log(3), Math.log(2)]],
+    [{ labelsExpertIsOne: true, rewardForm: "logit", rewardClip: 0.8 }, [0.8, -Math.log(2)]], // log 3 = 1.0986 clipped to 0.8
+  ];
+  for (const [opts, want] of cases) {
+    const gail = tiny({ discHead: "perAction", ...opts });
+    setRaw(gail);
+    const r = Array.from(gail.rewardTest(input));
+    want.forEach((w, i) => assert.ok(Math.abs(r[i] - w) < 1e-6, `${JSON.stringify(opts)}: r[${i}] = ${r[i]}, expected ${w}`));
     gail.dispose();
   }
 });

@@ -21,7 +21,9 @@ import {
   pearson,
   spearman,
   epicDistance,
+  epicCanonical,
   RewardModel,
+  TransitionSet,
   collectTransitions,
   rewardOnTransitions,
   trueRewardModel,
@@ -174,21 +176,94 @@ test("GCL: the importance-weighted log Ẑ (with −log N) estimates log Z; the 
   assert.throws(() => logPartitionIS([], []), GanrlError);
 });
 
-test("EPIC is shaping-invariant and correlations behave", () => {
+test("correlations: Pearson, NaN when constant, Spearman on ranks", () => {
   assert.ok(Math.abs(pearson([1, 2, 3], [2, 4, 6]) - 1) < 1e-12);
   assert.ok(Number.isNaN(pearson([1, 1, 1], [1, 2, 3])));
   assert.ok(Math.abs(spearman([1, 5, 9, 10], [0, 1, 100, 1000]) - 1) < 1e-12);
-  const t = collectTransitions(null, "CartPole-v1", { episodes: 5, seed: 1 });
+});
+
+/** u(s, a) = an independent pseudo-random number in [0, 1) per (s, a, absorbing), hashed from the float32 bits. */
+function hashedReward(name: string, seed: number): RewardModel {
+  const mix = (h: number) => {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  };
+  return {
+    name,
+    potential: null,
+    u: (obs, actions, absorbing, n) => {
+      const d = obs.length / n;
+      const bits = new Uint32Array(Float32Array.from(obs).buffer);
+      return Float32Array.from({ length: n }, (_, i) => {
+        let h = mix(seed + 0x9e3779b9);
+        if (!absorbing[i]) for (let k = 0; k < d; k++) h = mix(h ^ bits[i * d + k]);
+        h = mix(h ^ (absorbing[i] ? 0x5bd1e995 : actions[i] + 1));
+        return (h >>> 0) / 2 ** 32;
+      });
+    },
+  };
+}
+
+/** C(R) straight from the definition: R(x, a, y) = u(x, a) + γφ(y) − φ(x) summed over every action and every pair of states of D_S. */
+function canonicalByDefinition(model: RewardModel, t: TransitionSet, nA: number, gamma: number): Float64Array {
+  const d = t.obsDim;
+  type State = { obs: Float32Array; abs: number };
+  const states: State[] = Array.from({ length: t.n }, (_, i) => ({ obs: t.obs.slice(i * d, (i + 1) * d), abs: t.absorbing[i] }));
+  const nexts: State[] = Array.from({ length: t.n }, (_, i) => ({ obs: t.nextObs.slice(i * d, (i + 1) * d), abs: t.terminated[i] || t.absorbing[i] ? 1 : 0 }));
+  const phi = (x: State) => (model.potential ? model.potential(x.obs, Uint8Array.of(x.abs), 1)[0] : 0);
+  const R = (x: State, a: number, y: State) => model.u(x.obs, Int32Array.of(a), Uint8Array.of(x.abs), 1)[0] + gamma * phi(y) - phi(x);
+  const meanFrom = (x: State) => {
+    let s = 0;
+    for (let a = 0; a < nA; a++) for (const y of states) s += R(x, a, y);
+    return s / (nA * states.length);
+  };
+  let all = 0;
+  for (const x of states) all += meanFrom(x);
+  all /= states.length;
+  return Float64Array.from({ length: t.n }, (_, i) => R(states[i], t.actions[i], nexts[i]) + gamma * meanFrom(nexts[i]) - meanFrom(states[i]) - gamma * all);
+}
+
+test("EPIC canonicalises the shaped reward itself: shaped ≈ 0, sign-flipped = 1, unrelated ≈ √½, and C(R) matches its definition", () => {
+  const t = collectTransitions(null, "CartPole-v1", { episodes: 40, seed: 1 });
+  assert.ok(t.absorbing.some((x) => x === 1) && t.n > 500, `${t.n} rows`);
   const u = (obs: Float32Array, actions: Int32Array, absorbing: Uint8Array, n: number) => Float32Array.from({ length: n }, (_, i) => (absorbing[i] ? -3 : obs[4 * i + 2] * 10 + actions[i]));
+  const potential = (obs: Float32Array, absorbing: Uint8Array, n: number) => Float32Array.from({ length: n }, (_, i) => (absorbing[i] ? 0 : Math.sin(7 * obs[4 * i]) + 3 * obs[4 * i + 1] ** 2));
   const g: RewardModel = { name: "g", u, potential: null };
-  const f: RewardModel = { name: "f", u, potential: (obs, absorbing, n) => Float32Array.from({ length: n }, (_, i) => (absorbing[i] ? 0 : Math.sin(7 * obs[4 * i]) + obs[4 * i + 1] ** 2)) };
-  const scaled: RewardModel = { name: "2g+5", u: (o, a, ab, n) => u(o, a, ab, n).map((x) => 2 * x + 5), potential: null };
-  const dFG = epicDistance(f, g, t, 2, 0.99);
-  assert.ok(dFG < 1e-3, `EPIC(f, g) = ${dFG} (f = g + shaping)`);
-  assert.ok(epicDistance(scaled, g, t, 2, 0.99) < 1e-3);
+  const f: RewardModel = { name: "f = g + shaping", u, potential };
   const rf = rewardOnTransitions(f, t, 0.99), rg = rewardOnTransitions(g, t, 0.99);
-  assert.ok(pearson(rf, rg) < 0.999, "the raw correlation does see the shaping");
-  assert.ok(epicDistance(trueRewardModel("CartPole-v1"), g, t, 2, 0.99) > 0.05);
+  assert.ok(pearson(rf, rg) < 0.95, `the rewards themselves differ (ρ = ${pearson(rf, rg)})`);
+  // shaping: the potential must cancel inside the canonicalisation
+  const dFG = epicDistance(f, g, t, 2, 0.99);
+  assert.ok(dFG < 1e-4, `EPIC(f, g) = ${dFG} (f = g + shaping)`);
+  const tru = trueRewardModel("CartPole-v1");
+  const dG = epicDistance(g, tru, t, 2, 0.99), dF = epicDistance(f, tru, t, 2, 0.99);
+  assert.ok(dG > 0.05 && Math.abs(dF - dG) < 1e-5, `EPIC to the true reward: g ${dG}, f ${dF}`);
+  // positive affine maps are invisible, a sign flip (even under shaping) is the maximum distance 1
+  const scaled: RewardModel = { name: "2g+5", u: (o, a, ab, n) => u(o, a, ab, n).map((x) => 2 * x + 5), potential: null };
+  assert.ok(epicDistance(scaled, g, t, 2, 0.99) < 1e-4);
+  const flipped: RewardModel = { name: "−g + shaping", u: (o, a, ab, n) => u(o, a, ab, n).map((x) => -x), potential };
+  const dFlip = epicDistance(flipped, g, t, 2, 0.99);
+  assert.ok(Math.abs(dFlip - 1) < 1e-4, `EPIC(−g + shaping, g) = ${dFlip}`);
+  // unrelated rewards: ρ ≈ 0 ± 1/√n, EPIC ≈ √½ = 0.7071, on expert rollouts (2000 rows; no absorbing
+  // rows, where a random reward's one value u(s_a) would weigh like a common feature)
+  const ex = collectTransitions(handCodedExpert("CartPole-v1"), "CartPole-v1", { episodes: 4, seed: 2 });
+  assert.ok(ex.n === 2000 && ex.absorbing.every((x) => x === 0));
+  const r1 = hashedReward("random 1", 1), r2 = hashedReward("random 2", 2);
+  for (const [a, b] of [[r1, r2], [r1, g], [r2, f]]) {
+    const dR = epicDistance(a, b, ex, 2, 0.99);
+    assert.ok(Math.abs(dR - Math.SQRT1_2) < 0.05, `EPIC(${a.name}, ${b.name}) = ${dR}, chance √½`);
+  }
+  // the closed-form expectations equal the definition's sums over every action and pair of states
+  const small = collectTransitions(null, "CartPole-v1", { episodes: 2, seed: 5 });
+  assert.ok(small.absorbing.some((x) => x === 1) && small.n < 80);
+  for (const m of [f, flipped, r1]) {
+    const want = canonicalByDefinition(m, small, 2, 0.9), got = epicCanonical(m, small, 2, 0.9);
+    // (rewardOnTransitions rounds R to float32: 6e-8 relative)
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6 * Math.max(1, Math.abs(want[i])), `${m.name}: C(R)[${i}] = ${v}, definition ${want[i]}`));
+  }
 });
 
 test("bad inputs give clear errors", () => {
