@@ -10,7 +10,11 @@
  *   learned policy evaluated deterministically over 50 episodes;
  * - `v1`: CartPole-v1 / Acrobot-v1 (500-step limit), whole trajectories, the `modern*` presets,
  *   5 seeds, 50 evaluation episodes each;
- * - `quick`: the main job (`npm start`): GAIL and BC on CartPole-v1 with 1 and 4 trajectories.
+ * - `quick`: the main job (`npm start`): GAIL, BC and the constant-reward control on CartPole-v1
+ *   with 1 and 4 trajectories.
+ *
+ * Every GAIL cell runs beside its controls (`CONTROL_ALGOS`; the quick protocol only the constant
+ * one), and its table row states GAIL's margin over the best of them (`gailMinusBestControl`).
  *
  * Table cells pool every evaluation episode of every run of a cell (as the paper's released
  * numbers do): mean ± population standard deviation over episodes. `normalizedMean` maps the
@@ -27,7 +31,18 @@ import { evaluate, Actor } from "../rl";
 import { RunSpec, StoredResult } from "./sweep";
 
 export type Protocol = "paper" | "v1" | "quick" | "ablation";
-export type ImitationAlgo = "BC" | "GAIL";
+export type ImitationAlgo = "BC" | "GAIL" | "control-const" | "control-randomD";
+
+/**
+ * The control runs beside every GAIL cell (same generator, budget, seeds and demonstrations):
+ * a constant reward of the reward form's sign, and a frozen randomly initialised discriminator.
+ * A GAIL number is only as strong as its margin over the best of them.
+ */
+export const CONTROL_ALGOS = ["control-const", "control-randomD"] as const;
+const CONTROL_OF: Record<(typeof CONTROL_ALGOS)[number], "const" | "randomD"> = { "control-const": "const", "control-randomD": "randomD" };
+
+/** Whether a run trains a generator (GAIL or one of its controls) rather than BC. */
+export const isAdversarialAlgo = (a: ImitationAlgo): boolean => a !== "BC";
 
 /** Parameters of one reproduction run (what a `RunSpec` of this module carries). */
 export interface GailRunParams extends Record<string, unknown> {
@@ -85,7 +100,7 @@ function spec(p: GailRunParams): RunSpec {
   const preset = getPreset(p.preset);
   const resolved: GailRunParams = {
     ...p,
-    ...(p.algo === "GAIL" ? { steps: p.steps ?? preset.totalSteps, presetOptions: { gail: preset.gail } } : { steps: undefined, presetOptions: { bc: preset.bc } }),
+    ...(isAdversarialAlgo(p.algo) ? { steps: p.steps ?? preset.totalSteps, presetOptions: { gail: preset.gail } } : { steps: undefined, presetOptions: { bc: preset.bc } }),
     demosSha256: fileSha256(demosFile(p.envId)),
   };
   return { id: `gail/${p.protocol}/${p.envId}/${p.algo}/traj${p.trajectories}${extra}/seed${p.seed}`, params: JSON.parse(JSON.stringify(resolved)) };
@@ -100,14 +115,14 @@ export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [s
 };
 
 /** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
-export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number; backend?: string } = {}): RunSpec[] {
+export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number; backend?: string; controls?: boolean } = {}): RunSpec[] {
   if (protocol === "ablation") return ablationSpecs(opts);
   const t = PROTOCOL_DEFAULTS[protocol];
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
     for (const trajectories of opts.sizes ?? t.sizes) {
       for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
-        for (const algo of ["BC", "GAIL"] as const) {
+        for (const algo of ["BC", "GAIL", ...(opts.controls === false ? [] : protocol === "quick" ? (["control-const"] as const) : CONTROL_ALGOS)] as const) {
           out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
@@ -308,7 +323,8 @@ export async function runGail(s: RunSpec): Promise<GailRunResult> {
     bc.policy.dispose();
     return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: 0, wallSeconds: (Date.now() - t0) / 1000, stepsTo475: null, curve: [] };
   }
-  const gail = new GAIL({ ...preset.gail, ...(p.overrides ?? {}), envId: p.envId, demos, seed: p.seed });
+  const control = p.algo === "GAIL" ? {} : { control: CONTROL_OF[p.algo as (typeof CONTROL_ALGOS)[number]] };
+  const gail = new GAIL({ ...preset.gail, ...(p.overrides ?? {}), ...control, envId: p.envId, demos, seed: p.seed });
   const curve: CurvePoint[] = [];
   let stepsTo475: number | null = null;
   const evalEvery = gail.opts.evalEvery;
@@ -351,7 +367,7 @@ export function referenceReturns(envId: string, episodes = 200): Reference {
 }
 
 /** Published GAIL-paper cells (mean, std over pooled episodes), from `../shared/reference/gail-paper.md`. */
-export const PAPER_TABLE: Record<string, Record<ImitationAlgo, Record<number, [number, number]>>> = {
+export const PAPER_TABLE: Record<string, Partial<Record<ImitationAlgo, Record<number, [number, number]>>>> = {
   "CartPole-v0": {
     BC: { 1: [72.02, 35.82], 4: [169.18, 59.81], 7: [188.6, 29.61], 10: [177.19, 52.83] },
     GAIL: { 1: [200, 0], 4: [200, 0], 7: [200, 0], 10: [200, 0] },
@@ -378,6 +394,13 @@ export interface TableRow extends Record<string, unknown> {
   envSteps: number;
   paperMean?: number;
   paperStd?: number;
+  /**
+   * GAIL rows: GAIL's normalised mean minus the best control's of the same cell (what imitation
+   * adds beyond the reward's sign and an uninformed network); absent where no control ran.
+   */
+  gailMinusBestControl?: number;
+  /** GAIL rows: which control was best (`control-const` or `control-randomD`). */
+  bestControl?: string;
 }
 
 /** Groups stored results into table rows (pooled episodes, normalised with `refs[env]`). */
@@ -415,8 +438,17 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
     }
     rows.push(row);
   }
-  const order = (r: TableRow) => `${r.env}|${r.trajectories.toString().padStart(3, "0")}|${r.algo}`;
+  for (const g of rows) {
+    if (g.algo !== "GAIL") continue;
+    const controls = rows.filter((r) => r.env === g.env && r.trajectories === g.trajectories && (CONTROL_ALGOS as readonly string[]).includes(r.algo));
+    if (!controls.length) continue;
+    const best = controls.reduce((a, b) => (b.normalizedMean > a.normalizedMean ? b : a));
+    g.gailMinusBestControl = g.normalizedMean - best.normalizedMean;
+    g.bestControl = best.algo;
+  }
+  const algoOrder: ImitationAlgo[] = ["BC", "GAIL", "control-const", "control-randomD"];
+  const order = (r: TableRow) => `${r.env}|${r.trajectories.toString().padStart(3, "0")}|${algoOrder.indexOf(r.algo)}`;
   return rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 }
 
-export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "envSteps", "paperMean", "paperStd"];
+export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "envSteps", "paperMean", "paperStd", "gailMinusBestControl", "bestControl"];

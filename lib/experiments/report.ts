@@ -25,9 +25,9 @@ function gailCells(results: StoredResult[]): Map<string, StoredResult[]> {
   const cells = new Map<string, StoredResult[]>();
   for (const r of results) {
     const p = r.params as GailRunParams;
-    if (p.algo !== "GAIL") continue;
+    if (p.algo === "BC") continue;
     const extra = p.overrides && Object.keys(p.overrides).length ? ` ${Object.entries(p.overrides).map(([k, v]) => `${k}=${v}`).join(",")}` : "";
-    const key = `${p.envId} · ${p.trajectories} traj${extra}`;
+    const key = `${p.envId} · ${p.trajectories} traj${extra}${p.algo === "GAIL" ? "" : ` · ${p.algo}`}`;
     cells.set(key, [...(cells.get(key) ?? []), r]);
   }
   return cells;
@@ -42,6 +42,8 @@ export function returnCurves(results: StoredResult[]): Trace[] {
 export function accuracyCurves(results: StoredResult[]): Trace[] {
   const out: Trace[] = [];
   for (const [name, runs] of gailCells(results)) {
+    // the controls never train a discriminator: no accuracy to show
+    if (runs.some((r) => (r.params as GailRunParams).algo !== "GAIL")) continue;
     out.push({ type: "scatter", mode: "lines", name: `${name}: on expert`, ...meanCurve(runs, (pt) => pt.accExpert) });
     out.push({ type: "scatter", mode: "lines", name: `${name}: on policy`, line: { dash: "dot" }, ...meanCurve(runs, (pt) => pt.accGen) });
   }
@@ -52,7 +54,7 @@ export function accuracyCurves(results: StoredResult[]): Trace[] {
 export function barTraces(rows: TableRow[]): Trace[] {
   const label = (r: TableRow) => `${r.env} ${r.trajectories}`;
   const traces: Trace[] = [];
-  for (const algo of ["BC", "GAIL"] as const) {
+  for (const algo of ["BC", "GAIL", "control-const", "control-randomD"] as const) {
     const rs = rows.filter((r) => r.algo === algo);
     traces.push({ type: "bar", name: `${algo} (ours)`, x: rs.map(label), y: rs.map((r) => r.meanReturn), error_y: { type: "data", array: rs.map((r) => r.stdReturn) } });
     const withPaper = rs.filter((r) => r.paperMean !== undefined);
@@ -84,7 +86,13 @@ export function reportHtml(input: ReportInput): string {
     tableHtml(refRows),
     `<h2>Against the paper and the expert</h2>`,
     figureDiv(barTraces(input.rows), { barmode: "group", yaxis: { title: "mean return" }, height: 420 }),
-    `<h2>Learning curves (GAIL)</h2>`,
+    `<h2>Imitation or the reward's sign?</h2>`,
+    `<p>Each GAIL cell is run beside two controls with the same generator, budget, seeds and demonstrations: <b>control-const</b> pays a constant reward of the reward form's sign ` +
+      `(+1 for −log(1 − D), −1 for log D), and <b>control-randomD</b> pays the reward of a randomly initialised discriminator that is never trained. ` +
+      `On CartPole a positive per-step reward pays for surviving, which is the task itself; on Acrobot a negative one pays for ending the episode, which is the task too. ` +
+      `So GAIL shows imitation only by its margin over the best control (<code>gailMinusBestControl</code>, in normalised units); a margin near 0 means the sign alone explains the cell.</p>`,
+    tableHtml(input.rows.filter((r) => r.algo === "GAIL" && r.gailMinusBestControl !== undefined).map((r) => ({ env: r.env, trajectories: r.trajectories, gail: r.normalizedMean, bestControl: r.bestControl, gailMinusBestControl: r.gailMinusBestControl }))),
+    `<h2>Learning curves (GAIL and its controls)</h2>`,
     figureDiv(returnCurves(input.results), { xaxis: { title: "environment steps" }, yaxis: { title: "deterministic evaluation return (true reward)" }, height: 420 }),
     `<h2>Discriminator accuracy (GAIL)</h2>`,
     figureDiv(accuracyCurves(input.results), { xaxis: { title: "environment steps" }, yaxis: { title: "accuracy", range: [0, 1] }, height: 420 }),

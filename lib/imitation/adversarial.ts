@@ -124,9 +124,21 @@ export interface AdversarialOptions {
   evalEpisodes: number;
   /** Seed of the first evaluation episode (episode i uses evalSeed + i). */
   evalSeed: number;
+  /**
+   * A control run instead of imitation (same generator, budget and seed): "const" pays a constant
+   * reward of the reward form's sign every step (`controlConstant`, absorbing tail included), so it
+   * measures what the sign alone teaches; "randomD" keeps the discriminator at its random
+   * initialisation (never trained) and pays its reward, so it measures what an uninformed network of
+   * the same architecture teaches. "none": imitation.
+   */
+  control: AdversarialControl;
   /** Seed of everything: generator, discriminator, subsampling, minibatches. */
   seed: number;
 }
+
+/** The control runs an adversarial trainer can make (see `AdversarialOptions.control`). */
+export const ADVERSARIAL_CONTROLS = ["none", "const", "randomD"] as const;
+export type AdversarialControl = (typeof ADVERSARIAL_CONTROLS)[number];
 
 export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze({
   envId: "CartPole-v1",
@@ -151,6 +163,7 @@ export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze(
   evalEvery: 0,
   evalEpisodes: 10,
   evalSeed: 10_000,
+  control: "none" as AdversarialControl,
   seed: 0,
 });
 
@@ -285,6 +298,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     if (o.rewardClip !== null) checkNumber(o.rewardClip, "rewardClip", 0);
     ensure(Number.isInteger(o.evalEvery) && o.evalEvery >= 0, () => `evalEvery must be a non-negative integer, got ${describe(o.evalEvery)}`);
     checkPositiveInt(o.evalEpisodes, "evalEpisodes");
+    ensure((ADVERSARIAL_CONTROLS as readonly string[]).includes(o.control), () => `control must be one of ${ADVERSARIAL_CONTROLS.join(", ")}, got ${describe(o.control)}`);
     if (o.demos === "" || o.demos === undefined) throw new GanrlError(`${this.constructor.name} needs expert demonstrations: pass demos (a ganrl-demos/1 set or a path such as data/demos/${o.envId}/traj-1.json)`);
     this.demos = resolveDemos(o.demos, o.envId);
     this.rng = new Rng(deriveSeed(o.seed, 0xd15c));
@@ -503,6 +517,14 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     };
   }
 
+  /**
+   * The constant reward of the "const" control: the sign of the trainer's reward form (GAIL: +1 for
+   * −log(1 − D) ≥ 0, −1 for log D ≤ 0, 0 for the sign-free logit). Default 0.
+   */
+  protected controlConstant(): number {
+    return 0;
+  }
+
   /** ℓ for samples [n] (one batched call, one download). */
   logitsOf(s: Samples): Float32Array {
     return tf.tidy(() => this.logitsExpertIsHigh(toDiscBatch(s)).dataSync() as Float32Array);
@@ -518,13 +540,15 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     const n = input.n;
     // the policy rows plus one absorbing row, in one call
     const rows = withAbsorbingRows({ n, obsDim: input.obsDim, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated }, o.absorbing ? [1] : []);
-    const logits = this.logitsOf(rows);
-    const r = this.rewardTrain(logits.subarray(0, n), input);
+    const constant = o.control === "const";
+    const c = constant ? this.controlConstant() : 0;
+    const logits = constant ? null : this.logitsOf(rows);
+    const r = logits ? this.rewardTrain(logits.subarray(0, n), input) : new Float32Array(n).fill(c);
     let sum = 0;
     for (let i = 0; i < n; i++) sum += r[i];
     const metrics: Metrics = { [this.rewardKey]: sum / n };
     if (o.absorbing) {
-      const rA = this.rewardTrain(logits.subarray(n, n + 1), { ...input, n: 1 })[0];
+      const rA = logits ? this.rewardTrain(logits.subarray(n, n + 1), { ...input, n: 1 })[0] : c;
       const gamma = this.gen.opts.gamma;
       for (let i = 0; i < n; i++) {
         if (!input.terminated[i]) continue;
@@ -542,7 +566,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   private readonly roundRewardFn: RewardFn = (input: RewardInput) => {
     const remaining = this.remainingHorizon(input);
     const fresh = this.policySamples(input, remaining);
-    const disc = this.trainDiscriminator(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh);
+    // controls never train the discriminator (randomD keeps its random initialisation; const ignores it)
+    const disc = this.opts.control === "none" ? this.trainDiscriminator(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh) : {};
     if (this.opts.discReplay > 0) {
       this.replay.unshift(fresh);
       this.replay.length = Math.min(this.replay.length, this.opts.discReplay);

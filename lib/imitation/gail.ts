@@ -246,6 +246,11 @@ export class GAIL extends AdversarialTrainer<GAILOptions> {
     return rewardFromLogits(logitsExpertIsHigh, this.opts.rewardForm, this.opts.rewardClip);
   }
 
+  /** The "const" control's reward: +1 for −log(1 − D) (≥ 0), −1 for log D (≤ 0), 0 for the logit (no sign). */
+  protected override controlConstant(): number {
+    return this.opts.rewardForm === "neglog1mD" ? 1 : this.opts.rewardForm === "logD" ? -1 : 0;
+  }
+
   /** r(s, a) = f(ℓ(s, a)) on any batch of transitions (absorbing tail not included). */
   override rewardTest(input: RewardInput): Float32Array {
     const rows = withAbsorbingRows({ n: input.n, obsDim: input.obsDim, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated });

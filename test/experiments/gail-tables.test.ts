@@ -35,6 +35,26 @@ test("buildTable pools every episode of a cell, normalises with the references a
   assert.equal(gail.envSteps, 2000);
 });
 
+test("buildTable states GAIL's margin over the best control of its cell (normalised), and only on GAIL rows", () => {
+  const rows = buildTable(
+    [
+      run("g", { algo: "GAIL", seed: 0 }, { returns: [500], meanReturn: 500 }),
+      run("c", { algo: "control-const", seed: 0 }, { returns: [452], meanReturn: 452 }),
+      run("r", { algo: "control-randomD", seed: 0 }, { returns: [116], meanReturn: 116 }),
+      run("g4", { algo: "GAIL", seed: 0, trajectories: 4 }, { returns: [260], meanReturn: 260 }),
+    ],
+    refs,
+  );
+  assert.deepEqual(rows.map((r) => `${r.trajectories} ${r.algo}`), ["1 GAIL", "1 control-const", "1 control-randomD", "4 GAIL"]);
+  const [g, c, r, g4] = rows;
+  assert.equal(c.normalizedMean, 0.9);
+  assert.equal(r.normalizedMean, 0.2);
+  assert.ok(Math.abs((g.gailMinusBestControl as number) - 0.1) < 1e-12);
+  assert.equal(g.bestControl, "control-const");
+  assert.equal(c.gailMinusBestControl, undefined);
+  assert.equal(g4.gailMinusBestControl, undefined, "no control ran at 4 trajectories");
+});
+
 test("buildAblationTable and buildAblationCurves: reach-95% share, late D accuracy and binned trajectories per setting", () => {
   const results = [
     run("s0", { algo: "GAIL", seed: 0, protocol: "ablation", overrides: { discSteps: 1 } }, {

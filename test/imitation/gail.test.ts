@@ -183,3 +183,35 @@ test("absorbing padding: an expert that ends at step T adds one absorbing row of
   // CartPole's expert is cut by the time limit, never terminates: no absorbing rows
   assert.equal(expertSamples(cartDemos, { every: 1, rng: new Rng(0), absorbingHorizon: 500 }).samples.n, 500);
 });
+
+test("controls: 'const' pays the reward form's sign every step and never trains D; 'randomD' pays a frozen random D", async () => {
+  for (const [rewardForm, c] of [["neglog1mD", 1], ["logD", -1], ["logit", 0]] as const) {
+    const g = tiny({ control: "const", rewardForm, absorbing: true });
+    const d0 = Array.from(getFlat(g.discVariables()));
+    const p0 = Array.from(getFlat(g.gen.policy.trainableVariables));
+    const res = await g.learn(128);
+    assert.equal(res.metrics["gen/gailReward"], c, rewardForm);
+    assert.equal(res.metrics["gen/absorbingReward"], c, rewardForm);
+    assert.equal(res.metrics["disc/accExpert"], undefined, "no discriminator phase");
+    assert.deepEqual(Array.from(getFlat(g.discVariables())), d0, "D untouched");
+    assert.notDeepEqual(Array.from(getFlat(g.gen.policy.trainableVariables)), p0, "the generator learns");
+    g.dispose();
+  }
+  const r = tiny({ control: "randomD", rewardForm: "logit" });
+  const d0 = Array.from(getFlat(r.discVariables()));
+  const res = await r.learn(128);
+  const before = tf.memory().numTensors;
+  assert.deepEqual(Array.from(getFlat(r.discVariables())), d0, "the random D stays frozen");
+  const mean = res.metrics["gen/gailReward"];
+  assert.ok(Number.isFinite(mean) && mean !== 0, `random D's reward ${mean}`);
+  await r.learn(192);
+  assert.equal(tf.memory().numTensors, before, "no leak");
+  // the imitation run trains D
+  const i = tiny({ rewardForm: "logit" });
+  const e0 = Array.from(getFlat(i.discVariables()));
+  await i.learn(128);
+  assert.notDeepEqual(Array.from(getFlat(i.discVariables())), e0);
+  assert.throws(() => tiny({ control: "sign" as never }), /control must be one of none, const, randomD/);
+  r.dispose();
+  i.dispose();
+});
