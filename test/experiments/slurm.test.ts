@@ -71,6 +71,9 @@ test("--slurm-tasks groups runs per task and the time limit follows the slowest 
   const runs = gailStudy.plan({ protocol: "quick", seeds: 2, sizes: [1, 4], steps: 3000 })[0].run;
   // sorted ids: BC×4 then GAIL×4; shard 0/3 holds BC, BC, GAIL: 300 + 300 + (120 + 3000/500) s
   assert.equal(taskMinutes([runs], 3, gailStudy.runSeconds!), Math.ceil((726 + SLURM_TASK_OVERHEAD_S) / 60));
+  // the limit is the slowest task's, whichever it is: shard 1/2 holds b and d (600 s each)
+  const abcd: RunSpec[] = ["a", "b", "c", "d"].map((id) => ({ id, params: {} }));
+  assert.equal(taskMinutes([abcd], 2, (s) => (s.id === "b" || s.id === "d" ? 600 : 60)), Math.ceil((1200 + SLURM_TASK_OVERHEAD_S) / 60));
   assert.equal(slurmTime(23), "0-00:23:00");
   assert.equal(slurmTime(1441 + 120), "1-02:01:00");
   const dir = tmp("slurm");
