@@ -212,7 +212,7 @@ export async function runStudy(study: Study, opts: Record<string, unknown>, comm
     }
     const results = storedResults(plan.cover, outDir);
     const missing = plan.cover.length - results.length;
-    if (missing > 0) log(`  ${results.length} of the ${plan.cover.length} runs the tables cover have results here (${missing} missing: other shards or environments); the tables show those.`);
+    if (missing > 0 && !common.tablesOnly) log(`  ${results.length} of the ${plan.cover.length} runs the tables cover have results here (${missing} missing: other shards or environments); the tables show those.`);
     for (const t of study.tables(results, plan, { outDir, seconds: (Date.now() - t0) / 1000, command })) {
       const file = path.join(outDir, t.file);
       writeTableGuarded(file, t, { replace: common.replaceTables, missing, planned: plan.cover.length });
