@@ -3,6 +3,7 @@
  * so that an interrupted run never leaves a half-written result, checkpoint or table.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { GanrlError } from "./validate";
 
@@ -14,7 +15,8 @@ import { GanrlError } from "./validate";
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(path.resolve(file));
   fs.mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  // the host is in the name: processes on several machines may write into one shared folder
+  const tmp = `${file}.tmp-${os.hostname().replace(/[^\w.-]/g, "_")}-${process.pid}-${Date.now()}`;
   try {
     const fd = fs.openSync(tmp, "w");
     try {

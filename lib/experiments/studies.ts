@@ -101,6 +101,9 @@ export const gailStudy: Study = {
   ],
   task: { module: path.join(__dirname, `gail${path.extname(__filename)}`), fn: "runGail" },
   workerEnv: backendEnv,
+  // GAIL: 120 s plus its steps at 500 a second (half the 1,100 measured on one core, discriminator
+  // and evaluation included); BC never steps the environment: 300 s (18 s measured with 50 episodes)
+  runSeconds: (s) => (s.params.algo === "GAIL" ? 120 + Number(s.params.steps ?? 0) / 500 : 300),
   plan(o) {
     const protocols: Protocol[] = o.full ? ["v1", "paper", "ablation"] : [(o.protocol as Protocol | undefined) ?? "quick"];
     const backend = plannedBackend();
@@ -155,6 +158,8 @@ export const irlStudy: Study = {
   options: [seedsOption("3"), envsOption(IRL_ENVS, "the IRL study"), quickOption],
   task: { module: path.join(__dirname, "..", "irl", `experiment${path.extname(__filename)}`), fn: "irlRun" },
   workerEnv: backendEnv,
+  // 3 seeds × 2 environments took 50 minutes on 2 shared cores (≤ 1,000 s of a core per run)
+  runSeconds: (s) => (s.params.quick === true ? 600 : 3600),
   plan(o) {
     const seeds = (o.seeds as number | undefined) ?? 3;
     const quick = o.quick === true;

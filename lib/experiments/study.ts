@@ -14,11 +14,17 @@
  * Runs whose budgets are not the study's defaults go to a scratch folder (`runs/scratch/`, not
  * committed) unless `--out` says otherwise, so a small test sweep never writes over
  * `data/results/*.csv`.
+ *
+ * `--runs-only` stops after step 2 (a Slurm array task: the tables are the final job's);
+ * `--tables-only` skips step 2: it runs nothing, rebuilds the tables from the stored runs,
+ * writes `<out>/<study>[-<plan>]-missing.txt` naming every run of the invocation that has no
+ * result (or removes that file when none is missing), and ends with `MissingRuns` (exit 1) when
+ * some are missing — after writing the tables of those that are there.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { GanrlError, repoRoot, writeFileAtomic } from "../core";
-import { runSweep, storedResults, RunSpec, StoredResult, TaskRef, Shard, SweepOptions } from "./sweep";
+import { runSweep, storedResults, loadStored, resultFile, RunSpec, StoredResult, TaskRef, Shard, SweepOptions } from "./sweep";
 import { readCsv } from "./sweep";
 
 /** One option of a study, as commander spells it. */
@@ -26,8 +32,8 @@ export interface StudyOption {
   /** e.g. `--seeds <n>` (a value) or `--quick` (a switch). */
   flags: string;
   help: string;
-  /** Parses and range-checks the text (options with a value); throws `GanrlError` naming the option. */
-  parse?: (text: string) => unknown;
+  /** Parses and range-checks the text (options with a value; `previous` is the value so far, for repeatable options); throws `GanrlError` naming the option. */
+  parse?: (text: string, previous?: unknown) => unknown;
 }
 
 /** One group of runs and the tables built from it. */
@@ -65,6 +71,8 @@ export interface Study {
   tables(results: StoredResult[], plan: StudyPlan, ctx: { outDir: string; seconds: number; command: string }): TableOut[];
   /** Environment variables for the workers (e.g. the backend the parent chose). */
   workerEnv?(): Record<string, string>;
+  /** A generous estimate of one run's wall time on one core, seconds (cluster time limits; see `slurm.ts`). */
+  runSeconds?(spec: RunSpec): number;
 }
 
 /** Options every study takes. */
@@ -75,6 +83,10 @@ export interface CommonStudyOptions {
   out?: string;
   force?: boolean;
   replaceTables?: boolean;
+  /** Run nothing: rebuild the tables from the stored runs and report the missing ones (`MissingRuns`). */
+  tablesOnly?: boolean;
+  /** Run the runs, write no tables (a Slurm array task). */
+  runsOnly?: boolean;
   onProgress?: SweepOptions["onProgress"];
   log?: (line: string) => void;
   /** The command as typed (written into reports). */
@@ -114,30 +126,94 @@ export function writeTableGuarded(file: string, t: TableOut, opts: { replace?: b
   writeFileAtomic(file, t.text);
 }
 
+/** Thrown by `--tables-only` when runs of the invocation have no result (the tables of the others are written). */
+export class MissingRuns extends GanrlError {
+  constructor(readonly missing: number, readonly planned: number, readonly files: string[]) {
+    super(
+      `${missing} of the ${planned} planned runs have no result (listed in ${files.map((f) => path.relative(repoRoot, f)).join(", ")}); ` +
+        "the tables show the others. Run the same command without --tables-only, or resubmit the Slurm array, to run only the missing ones",
+    );
+    this.name = "MissingRuns";
+  }
+}
+
+/** A plan label as a name part: lower-case letters, digits and dashes (`--protocol v1` → `protocol-v1`). */
+export function labelSlug(label: string): string {
+  return label.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/** `<outDir>/<study>[-<plan label>]-missing.txt`: the runs of a plan that `--tables-only` found without a result. */
+export function missingRunsFile(study: string, plan: StudyPlan, outDir: string): string {
+  const label = labelSlug(plan.label);
+  return path.join(outDir, `${study}${label ? `-${label}` : ""}-missing.txt`);
+}
+
+/** Writes (or, when none is missing, removes) the missing-runs list of a plan; returns the missing count. */
+function reportMissing(file: string, plan: StudyPlan, outDir: string, command: string): number {
+  const lines: string[] = [];
+  for (const spec of plan.run) {
+    const { result, rejected } = loadStored(outDir, spec);
+    if (!result) lines.push(`${path.relative(path.join(outDir, "runs"), resultFile(outDir, spec))}  ${rejected ? `rejected: ${rejected}` : "no result"}`);
+  }
+  if (lines.length === 0) {
+    fs.rmSync(file, { force: true });
+    return 0;
+  }
+  const head = `# ${lines.length} of the ${plan.run.length} runs planned by \`${command}\` have no result in ${path.join(outDir, "runs")}`;
+  writeFileAtomic(file, [head, ...lines, ""].join("\n"));
+  return lines.length;
+}
+
 /** Runs a study: plan, sweep, tables (see the module doc). Returns the stored results of each plan. */
 export async function runStudy(study: Study, opts: Record<string, unknown>, common: CommonStudyOptions = {}): Promise<{ plan: StudyPlan; outDir: string; results: StoredResult[] }[]> {
   const log = common.log ?? ((l: string) => console.log(l));
   const plans = study.plan(opts);
   if (plans.length === 0 || plans.every((p) => p.run.length === 0)) throw new GanrlError(`reproduce ${study.name}: the options select no runs`);
+  if (common.tablesOnly && common.runsOnly) throw new GanrlError("--tables-only and --runs-only exclude each other (one runs nothing, the other writes no tables)");
+  if (common.tablesOnly && (common.force || common.shard)) throw new GanrlError(`--tables-only runs nothing; drop ${common.force ? "--force" : "--shard"}`);
+  const command = common.command ?? `npx ganrl reproduce ${study.name}`;
   const out: { plan: StudyPlan; outDir: string; results: StoredResult[] }[] = [];
+  const missingFiles: string[] = [];
+  let missingRuns = 0;
+  let plannedRuns = 0;
   for (const plan of plans) {
     if (plan.run.length === 0) throw new GanrlError(`reproduce ${study.name} (${plan.label}): the options select no runs`);
     const outDir = studyOutDir(plan, common.out);
-    log(`\n${study.name} ${plan.label}: ${plan.run.length} runs${common.shard ? ` (shard ${common.shard.index}/${common.shard.count})` : ""}; results in ${path.relative(repoRoot, outDir) || "."}${plan.defaults || common.out ? "" : " (non-default budget: scratch folder; pass --out to choose)"}`);
+    log(`\n${study.name} ${plan.label}: ${plan.run.length} runs${common.shard ? ` (shard ${common.shard.index}/${common.shard.count})` : ""}${common.tablesOnly ? " (--tables-only: none is run)" : ""}; results in ${path.relative(repoRoot, outDir) || "."}${plan.defaults || common.out ? "" : " (non-default budget: scratch folder; pass --out to choose)"}`);
     const t0 = Date.now();
-    await runSweep(plan.run, {
-      task: study.task,
-      outDir,
-      workers: common.workers,
-      shard: common.shard,
-      force: common.force,
-      onProgress: common.onProgress,
-      env: study.workerEnv?.(),
-    });
+    if (!common.tablesOnly) {
+      let ranNow = 0;
+      const ran = await runSweep(plan.run, {
+        task: study.task,
+        outDir,
+        workers: common.workers,
+        shard: common.shard,
+        force: common.force,
+        onProgress: (e) => {
+          if (e.kind === "done") ranNow++;
+          common.onProgress?.(e);
+        },
+        env: study.workerEnv?.(),
+      });
+      if (common.runsOnly) {
+        log(`  ${ran.length} runs have results: ${ranNow} run now, ${ran.length - ranNow} found stored (--runs-only: no tables written)`);
+        out.push({ plan, outDir, results: ran });
+        continue;
+      }
+    } else {
+      const file = missingRunsFile(study.name, plan, outDir);
+      const n = reportMissing(file, plan, outDir, command);
+      plannedRuns += plan.run.length;
+      if (n > 0) {
+        missingRuns += n;
+        missingFiles.push(file);
+        log(`  ${n} of the ${plan.run.length} planned runs have no result: listed in ${path.relative(repoRoot, file)}`);
+      } else log(`  all ${plan.run.length} planned runs have results`);
+    }
     const results = storedResults(plan.cover, outDir);
     const missing = plan.cover.length - results.length;
-    if (missing > 0) log(`  ${results.length} of the ${plan.cover.length} runs the tables cover have results here (${missing} missing: other shards or environments); the tables show those.`);
-    for (const t of study.tables(results, plan, { outDir, seconds: (Date.now() - t0) / 1000, command: common.command ?? `npx ganrl reproduce ${study.name}` })) {
+    if (missing > 0 && !common.tablesOnly) log(`  ${results.length} of the ${plan.cover.length} runs the tables cover have results here (${missing} missing: other shards or environments); the tables show those.`);
+    for (const t of study.tables(results, plan, { outDir, seconds: (Date.now() - t0) / 1000, command })) {
       const file = path.join(outDir, t.file);
       writeTableGuarded(file, t, { replace: common.replaceTables, missing, planned: plan.cover.length });
       if (t.print) log("\n" + t.print);
@@ -145,5 +221,6 @@ export async function runStudy(study: Study, opts: Record<string, unknown>, comm
     }
     out.push({ plan, outDir, results });
   }
+  if (missingRuns > 0) throw new MissingRuns(missingRuns, plannedRuns, missingFiles);
   return out;
 }
