@@ -24,6 +24,7 @@ import { Study, StudyOption, StudyPlan, TableOut } from "./study";
 import {
   Protocol,
   GailRunParams,
+  isAdversarialAlgo,
   PROTOCOL_DEFAULTS,
   protocolSpecs,
   buildTable,
@@ -103,7 +104,8 @@ export const gailStudy: Study = {
   workerEnv: backendEnv,
   // GAIL: 120 s plus its steps at 500 a second (half the 1,100 measured on one core, discriminator
   // and evaluation included); BC never steps the environment: 300 s (18 s measured with 50 episodes)
-  runSeconds: (s) => (s.params.algo === "GAIL" ? 120 + Number(s.params.steps ?? 0) / 500 : 300),
+  // GAIL and its controls train a generator for `steps`; BC trains on the demonstrations alone
+  runSeconds: (s) => (isAdversarialAlgo(s.params.algo as GailRunParams["algo"]) ? 120 + Number(s.params.steps ?? 0) / 500 : 300),
   plan(o) {
     const protocols: Protocol[] = o.full ? ["v1", "paper", "ablation"] : [(o.protocol as Protocol | undefined) ?? "quick"];
     const backend = plannedBackend();
