@@ -3,7 +3,7 @@
  * `OnPolicyAlgorithm`: collect `nSteps` vector steps → relabel rewards with the `RewardFn` →
  * GAE(λ) → algorithm-specific `update` → update obs-normalisation stats → metrics → callback.
  */
-import { tf, Rng, ensure, checkPositiveInt, checkNumber, checkSeed } from "../core";
+import { tf, Rng, ensure, checkPositiveInt, checkNumber, checkSeed, profiler } from "../core";
 import { CategoricalPolicy, ValueNet, RunningMeanStd, Activation } from "../nn";
 import { makeVecEnv } from "../envs";
 import { RolloutBatch, RolloutCollector } from "./rollout";
@@ -108,10 +108,14 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     const t0 = Date.now();
     const stats = this.collector.collect(this.policy, this.value, this.batch, this.sampleRng);
     stats.returns.forEach((r, i) => this.episodes.push(r, stats.lengths[i]));
+    profiler.begin("reward");
     await this.batch.relabel(this.rewardFn);
-    this.batch.computeAdvantages(this.opts.gamma, this.opts.gaeLambda);
+    profiler.end("reward");
+    profiler.time("gae", () => this.batch.computeAdvantages(this.opts.gamma, this.opts.gaeLambda));
     const t1 = Date.now();
+    profiler.begin("update");
     const m = await this.update(this.batch);
+    profiler.end("update");
     // critical: stats change only between iterations, so logProb at collection and in the update see the same inputs.
     if (this.obsNorm) this.obsNorm.update(this.batch.obs);
     this.step += this.batch.size;
@@ -148,6 +152,7 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
    * drawn from `obs` [B, obsDim] and targets `ret` [B]. Returns the mean loss.
    */
   protected fitValue(obs: tf.Tensor2D, ret: tf.Tensor1D, optimizer: tf.Optimizer, iters: number, mbSize: number): number {
+    profiler.begin("value");
     const B = obs.shape[0];
     const mb = Math.min(mbSize, B);
     const losses: tf.Tensor[] = [];
@@ -166,6 +171,7 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     }
     const mean = tf.tidy(() => tf.mean(tf.stack(losses)).dataSync()[0]);
     tf.dispose(losses);
+    profiler.end("value");
     return mean;
   }
 

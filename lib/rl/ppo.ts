@@ -9,7 +9,7 @@
  * `losses/policy`, `losses/value`, `losses/entropy`, `losses/approxKl` ((ρ−1) − log ρ, Schulman's
  * low-variance estimator), `losses/clipFrac`, `losses/gradNorm`, `train/lr`.
  */
-import { tf, checkPositiveInt, checkNumber } from "../core";
+import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
@@ -103,6 +103,7 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
     setLearningRate(this.optimizer, lr);
     const vars = [...this.policy.trainableVariables, ...this.value.trainableVariables];
     const D = batch.obsDim;
+    profiler.begin("ppo");
     // b_ tensors: the flattened batch, uploaded once per update
     const b = tf.tidy(() => ({
       obs: tf.tensor2d(batch.obs, [B, D]),
@@ -173,6 +174,7 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
     const mean = tf.tidy(() => tf.mean(tf.stack(stats), 0).dataSync());
     tf.dispose(stats);
     tf.dispose(b);
+    profiler.end("ppo");
     return {
       "losses/policy": mean[0],
       "losses/value": mean[1],

@@ -3,7 +3,7 @@
  * (CleanRL's `(num_steps, num_envs)` storage), one batched network call and one download per
  * vector step.
  */
-import { tf, ensure, Rng } from "../core";
+import { tf, ensure, Rng, profiler } from "../core";
 import { CategoricalPolicy, ValueNet, sampleCategorical, ActResult } from "../nn";
 import { VecEnvLike, RewardFn, RewardInput } from "./types";
 import { computeGae } from "./gae";
@@ -141,10 +141,12 @@ export class RolloutCollector {
     const nA = policy.nActions;
     const stats: EpisodeStats = { returns: [], lengths: [] };
     const truncIdx: number[] = [];
+    profiler.begin("rollout");
     for (let t = 0; t < batch.nSteps; t++) {
       const row = t * N;
       batch.obs.set(this.obs, row * D);
       // one network call and one download: [logits | V] per env
+      profiler.begin("policy");
       const out = tf.tidy(() => {
         const x = tf.tensor2d(this.obs, [N, D]);
         return tf.concat([policy.logits(x), value.predict(x).reshape([N, 1])], 1);
@@ -152,12 +154,15 @@ export class RolloutCollector {
       const lv = out.dataSync();
       out.dispose();
       sampleCategorical(lv, N, nA, rng, false, nA + 1, 0, this.act);
+      profiler.end("policy");
       for (let e = 0; e < N; e++) {
         batch.actions[row + e] = this.act.actions[e];
         batch.logProb[row + e] = this.act.logProb[e];
         batch.values[row + e] = lv[e * (nA + 1) + nA];
       }
+      profiler.begin("env");
       const r = this.env.step(this.act.actions);
+      profiler.end("env");
       truncIdx.length = 0;
       batch.nextObs.set(r.obs, row * D);
       for (let e = 0; e < N; e++) {
@@ -178,12 +183,17 @@ export class RolloutCollector {
         // time-limit cut-off: bootstrap from V(finalObs), never from the reset observation
         const fo = new Float32Array(truncIdx.length * D);
         truncIdx.forEach((e, k) => fo.set(r.finalObs.subarray(e * D, (e + 1) * D), k * D));
+        profiler.begin("policy");
         const v = value.predictArray(fo);
+        profiler.end("policy");
         truncIdx.forEach((e, k) => (batch.bootstrapValues[row + e] = v[k]));
       }
       this.obs.set(r.obs);
     }
+    profiler.begin("policy");
     batch.lastValues.set(value.predictArray(this.obs));
+    profiler.end("policy");
+    profiler.end("rollout");
     return stats;
   }
 }

@@ -11,7 +11,7 @@
  * θ_old + cᵏ s accepts the first step with measured KL̄ ≤ δ AND L(θ) > L(θ_old); otherwise the
  * policy is left unchanged. The value function is fitted separately with Adam.
  */
-import { tf, checkPositiveInt, checkNumber } from "../core";
+import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
 import { flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs } from "../nn";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
@@ -106,6 +106,8 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
     const net = this.policy.net;
     const vars = net.params;
     const shapes = vars.map((v) => v.shape.slice());
+    profiler.begin("policy");
+    profiler.begin("grad");
     const obs = tf.tensor2d(batch.obs, [B, batch.obsDim]);
     const ret = tf.tensor1d(batch.returns);
     const c = tf.tidy(() => {
@@ -130,6 +132,8 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
       const n = flat.length - 2;
       return { g: Float64Array.from(flat.subarray(0, n)), surrOld: flat[n], entropy: flat[n + 1] };
     });
+    profiler.end("grad");
+    profiler.begin("cg");
     // F v + β v, analytically (see the module comment)
     const fvp = (v: Float64Array): Float64Array =>
       tidyJs(() => {
@@ -144,6 +148,8 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
     const xDir = conjugateGradient(fvp, g, o.cgIters);
     const sFs = dot(xDir, fvp(xDir));
     const scale = Math.sqrt((2 * o.maxKl) / Math.max(sFs, 1e-12));
+    profiler.end("cg");
+    profiler.begin("linesearch");
     const theta0 = getFlat(vars);
     const trial = new Float32Array(theta0.length);
     let accepted = false;
@@ -165,6 +171,8 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
       }
     }
     if (accepted) setFlat(vars, trial);
+    profiler.end("linesearch");
+    profiler.end("policy");
     const vLoss = this.fitValue(obs, ret, this.vfOptimizer, o.vfIters, o.vfBatchSize);
     tf.dispose([obs, ret, c.x, c.oldLogits, c.pOld, c.adv, c.oneHot, c.oldLogProb]);
     return {
