@@ -9,12 +9,16 @@
  * Each preset first runs one untimed iteration in a throw-away trainer (wasm kernels, optimiser
  * slots), so the figures describe the steady state of a long run.
  *
+ * Sections are charged in process CPU time, which on a shared machine is what the run itself used
+ * (its wall time also counts waiting for other processes); with the process pinned to one core
+ * (`taskset -c 1`) and an idle machine the two agree. Both are printed, with the load average.
+ *
  * Run: `npm run bench -- profile [--quick] [--sections] [--presets paperCartPole,modernAcrobot]`
  * (or `npx tsx bench/profile.ts ...`). Pin to one core for comparable figures: `taskset -c 1 ...`.
  */
 import * as os from "os";
 import * as path from "path";
-import { initBackend, describeBackend, profiler, repoRoot, SectionTotals } from "../lib/core";
+import { initBackend, describeBackend, profiler, repoRoot, SectionTotals, cpuMs } from "../lib/core";
 import { GAIL, IMITATION_PRESETS, ImitationPreset } from "../lib/imitation";
 import { getFlat } from "../lib/nn";
 
@@ -48,10 +52,17 @@ export interface ProfileResult {
   steps: number;
   iterations: number;
   wallSeconds: number;
+  /** Process CPU seconds of the run. */
+  cpuSeconds: number;
+  /** CPU seconds in evaluation. */
   evalSeconds: number;
-  /** Environment steps per second, updates included, evaluation excluded. */
+  /** Environment steps per CPU second, updates included, evaluation excluded. */
   stepsPerSecNoEval: number;
-  /** Seconds per row label (plus "other"). */
+  /** The same per wall second (evaluation's wall time excluded). */
+  stepsPerWallSecNoEval: number;
+  /** Load average (1 min) at the start and the end. */
+  load: [number, number];
+  /** CPU seconds per row label (plus "other"). */
   rows: { label: string; seconds: number }[];
   /** Every recorded section (self and total ms). */
   sections: Map<string, SectionTotals>;
@@ -80,9 +91,11 @@ export async function profilePreset(preset: ImitationPreset, steps: number): Pro
     w.dispose();
   }
   const gail = new GAIL({ ...preset.gail, demos, seed: 0 });
+  const load0 = os.loadavg()[0];
   profiler.reset();
   profiler.enabled = true;
   const t0 = performance.now();
+  const c0 = cpuMs();
   let res;
   try {
     res = await gail.learn(steps);
@@ -90,13 +103,15 @@ export async function profilePreset(preset: ImitationPreset, steps: number): Pro
     profiler.enabled = false;
   }
   const wallSeconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = (cpuMs() - c0) / 1000;
   const sections = profiler.sections();
   profiler.reset();
-  const self = (p: string) => (sections.get(p)?.selfMs ?? 0) / 1000;
+  const self = (p: string) => (sections.get(p)?.cpuSelfMs ?? 0) / 1000;
   const rows = PROFILE_ROWS.map((r) => ({ label: r.label, seconds: r.paths.reduce((s, p) => s + self(p), 0) }));
-  const counted = [...sections.values()].reduce((s, v) => s + v.selfMs, 0) / 1000;
-  rows.push({ label: "other", seconds: Math.max(0, wallSeconds - counted) });
-  const evalSeconds = (sections.get("eval")?.totalMs ?? 0) / 1000;
+  const counted = [...sections.values()].reduce((s, v) => s + v.cpuSelfMs, 0) / 1000;
+  rows.push({ label: "other", seconds: Math.max(0, cpuSeconds - counted) });
+  const evalSeconds = (sections.get("eval")?.cpuTotalMs ?? 0) / 1000;
+  const evalWall = (sections.get("eval")?.totalMs ?? 0) / 1000;
   const m = res.metrics;
   const out: ProfileResult = {
     preset: preset.name,
@@ -104,8 +119,11 @@ export async function profilePreset(preset: ImitationPreset, steps: number): Pro
     steps: res.step,
     iterations: res.iteration,
     wallSeconds,
+    cpuSeconds,
     evalSeconds,
-    stepsPerSecNoEval: res.step / (wallSeconds - evalSeconds),
+    stepsPerSecNoEval: res.step / (cpuSeconds - evalSeconds),
+    stepsPerWallSecNoEval: res.step / (wallSeconds - evalWall),
+    load: [load0, os.loadavg()[0]],
     rows,
     sections,
     fingerprint: {
@@ -139,24 +157,27 @@ export function formatProfile(results: readonly ProfileResult[], opts: { section
   for (const label of labels) {
     const cells = results.map((r) => {
       const s = r.rows.find((x) => x.label === label)!.seconds;
-      return s === 0 ? "—".padStart(colW) : `${s.toFixed(2)} s ${((100 * s) / r.wallSeconds).toFixed(0).padStart(3)}%`.padStart(colW);
+      return s === 0 ? "—".padStart(colW) : `${s.toFixed(2)} s ${((100 * s) / r.cpuSeconds).toFixed(0).padStart(3)}%`.padStart(colW);
     });
     lines.push(`${label.padEnd(labelW)}${cells.join("")}`);
   }
   lines.push("-".repeat(labelW + colW * results.length));
-  lines.push(`${"wall".padEnd(labelW)}${results.map((r) => `${r.wallSeconds.toFixed(2)} s`.padStart(colW)).join("")}`);
+  lines.push(`${"CPU time (the shares' total)".padEnd(labelW)}${results.map((r) => `${r.cpuSeconds.toFixed(2)} s`.padStart(colW)).join("")}`);
+  lines.push(`${"wall time".padEnd(labelW)}${results.map((r) => `${r.wallSeconds.toFixed(2)} s`.padStart(colW)).join("")}`);
+  lines.push(`${"load average at start, end".padEnd(labelW)}${results.map((r) => `${r.load[0].toFixed(1)}, ${r.load[1].toFixed(1)}`.padStart(colW)).join("")}`);
   lines.push(`${"env steps (iterations)".padEnd(labelW)}${results.map((r) => `${r.steps} (${r.iterations})`.padStart(colW)).join("")}`);
-  lines.push(`${"env steps/s, updates in, eval out".padEnd(labelW)}${results.map((r) => `${Math.round(r.stepsPerSecNoEval)}`.padStart(colW)).join("")}`);
+  lines.push(`${"env steps per CPU s, eval out".padEnd(labelW)}${results.map((r) => `${Math.round(r.stepsPerSecNoEval)}`.padStart(colW)).join("")}`);
+  lines.push(`${"env steps per wall s, eval out".padEnd(labelW)}${results.map((r) => `${Math.round(r.stepsPerWallSecNoEval)}`.padStart(colW)).join("")}`);
   lines.push("", "fingerprints (same seed and maths: identical across builds):");
   for (const r of results) {
     const f = r.fingerprint;
     lines.push(`  ${r.preset.padEnd(16)} Σ|θ_π| ${f.policyAbsSum.toFixed(6)}  Σ|θ_D| ${f.discAbsSum.toFixed(6)}  epReturn ${f.epReturn.toFixed(3)}  eval ${Number.isNaN(f.evalReturn) ? "—" : f.evalReturn.toFixed(3)}  loss/policy ${f.policyLoss.toExponential(6)}`);
   }
   if (opts.sections) {
-    lines.push("", "sections (self ms / total ms / calls):");
+    lines.push("", "sections (CPU self ms / CPU total ms / wall total ms / calls):");
     for (const r of results) {
       lines.push(`  ${r.preset}`);
-      for (const [p, s] of [...r.sections].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`    ${p.padEnd(28)} ${s.selfMs.toFixed(1).padStart(10)} ${s.totalMs.toFixed(1).padStart(10)} ${String(s.calls).padStart(7)}`);
+      for (const [p, s] of [...r.sections].sort((a, b) => a[0].localeCompare(b[0]))) lines.push(`    ${p.padEnd(28)} ${s.cpuSelfMs.toFixed(1).padStart(10)} ${s.cpuTotalMs.toFixed(1).padStart(10)} ${s.totalMs.toFixed(1).padStart(10)} ${String(s.calls).padStart(7)}`);
     }
   }
   return lines.join("\n");

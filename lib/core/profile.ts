@@ -7,7 +7,9 @@
  *     profiler.time("update/value", () => fitValue(...));
  *
  * Sections nest; each is recorded under its path (`update/policy/cg`) with its inclusive time,
- * its self time (inclusive minus the children's) and its number of calls. TF.js work must be
+ * its self time (inclusive minus the children's) and its number of calls, in wall-clock and in
+ * process CPU time (`process.cpuUsage`: on a shared machine the CPU time is what the run itself
+ * used, while the wall time also counts the waits for other processes). TF.js work must be
  * finished inside the section to be charged to it: on the wasm and cpu backends every kernel runs
  * synchronously, and a download (`dataSync`) waits for the rest.
  */
@@ -16,17 +18,29 @@ import { GanrlError } from "./validate";
 
 /** One section's totals (milliseconds). */
 export interface SectionTotals {
-  /** Time from begin to end, children included. */
+  /** Wall time from begin to end, children included. */
   totalMs: number;
   /** `totalMs` minus the children's `totalMs`. */
   selfMs: number;
+  /** Process CPU time (user + system) from begin to end, children included. */
+  cpuTotalMs: number;
+  /** `cpuTotalMs` minus the children's. */
+  cpuSelfMs: number;
   calls: number;
 }
 
 interface Frame {
   path: string;
   t0: number;
+  c0: number;
   childMs: number;
+  childCpuMs: number;
+}
+
+/** Process CPU time (user + system) in milliseconds. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export class Profiler {
@@ -39,27 +53,34 @@ export class Profiler {
   begin(name: string): void {
     if (!this.enabled) return;
     const top = this.stack[this.stack.length - 1];
-    this.stack.push({ path: top ? `${top.path}/${name}` : name, t0: performance.now(), childMs: 0 });
+    this.stack.push({ path: top ? `${top.path}/${name}` : name, t0: performance.now(), c0: cpuMs(), childMs: 0, childCpuMs: 0 });
   }
 
   /** Closes section `name` (must be the innermost open one). */
   end(name: string): void {
     if (!this.enabled) return;
     const t1 = performance.now();
+    const c1 = cpuMs();
     const f = this.stack.pop();
     if (!f || !(f.path === name || f.path.endsWith(`/${name}`))) {
       throw new GanrlError(`profiler: end('${name}') does not match the open section ${f ? `'${f.path}'` : "(none)"}; pair every begin with an end`);
     }
     const ms = t1 - f.t0;
+    const cpu = c1 - f.c0;
     const parent = this.stack[this.stack.length - 1];
-    if (parent) parent.childMs += ms;
+    if (parent) {
+      parent.childMs += ms;
+      parent.childCpuMs += cpu;
+    }
     const s = this.totals.get(f.path);
     if (s) {
       s.totalMs += ms;
       s.selfMs += ms - f.childMs;
+      s.cpuTotalMs += cpu;
+      s.cpuSelfMs += cpu - f.childCpuMs;
       s.calls++;
     } else {
-      this.totals.set(f.path, { totalMs: ms, selfMs: ms - f.childMs, calls: 1 });
+      this.totals.set(f.path, { totalMs: ms, selfMs: ms - f.childMs, cpuTotalMs: cpu, cpuSelfMs: cpu - f.childCpuMs, calls: 1 });
     }
   }
 
