@@ -42,7 +42,7 @@
  * termination costs, whatever the sign of the reward form.
  */
 import { tf, Rng, GanrlError, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe, profiler } from "../core";
-import { ParamJson } from "../nn";
+import { ParamJson, FlatAdam } from "../nn";
 import {
   OnPolicyTrainer,
   OnPolicyOptions,
@@ -299,7 +299,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       norm.update(this.expertObservations(), this.expertObservations().length / this.demos.obsDim);
       norm.frozen = true;
     }
-    this.discOptimizer = tf.train.adam(o.discLr, o.discBeta1, 0.999);
+    this.discOptimizer = new FlatAdam(o.discLr, o.discBeta1, 0.999);
     this.gen.rewardFn = this.roundRewardFn;
   }
 

@@ -13,7 +13,8 @@ import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
-import { clipByGlobalNorm, setLearningRate } from "./common";
+import { setLearningRate } from "./common";
+import { FlatAdam } from "../nn";
 
 export interface PPOOptions extends OnPolicyOptions {
   /** α, Adam learning rate (start of the linear schedule). */
@@ -76,7 +77,7 @@ export const PPO_CARTPOLE_ZOO: Partial<PPOOptions> = Object.freeze({
 
 export class PPO extends OnPolicyTrainer<PPOOptions> {
   readonly algo = "ppo";
-  readonly optimizer: tf.Optimizer;
+  readonly optimizer: FlatAdam;
 
   constructor(opts: Partial<PPOOptions> = {}) {
     const o = resolveOptions(PPO_DEFAULTS, opts, "PPO");
@@ -85,7 +86,7 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
     checkPositiveInt(o.batchSize, "batchSize");
     checkNumber(o.clipEps, "clipEps", 0);
     super(o);
-    this.optimizer = tf.train.adam(o.lr, 0.9, 0.999, 1e-5);
+    this.optimizer = new FlatAdam(o.lr, 0.9, 0.999, 1e-5);
   }
 
   protected override optimizers(): Record<string, tf.Optimizer> {
@@ -156,9 +157,9 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
             aux = [pgLoss, vLoss, entropy, approxKl, clipFrac].map((t) => tf.keep(t));
             return tf.add(tf.sub(pgLoss, tf.mul(o.entCoef, entropy)), tf.mul(o.vfCoef, vLoss)) as tf.Scalar;
           }, vars);
-          const clipped = clipByGlobalNorm(grads, o.maxGradNorm);
-          this.optimizer.applyGradients(clipped.grads);
-          const out = tf.stack([...aux, clipped.norm]);
+          // global-norm clipping and Adam on one flat vector
+          const norm = this.optimizer.step(grads, o.maxGradNorm);
+          const out = tf.stack([...aux, norm]);
           tf.dispose(aux);
           return out;
         });

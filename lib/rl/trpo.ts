@@ -12,7 +12,7 @@
  * policy is left unchanged. The value function is fitted separately with Adam.
  */
 import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
-import { flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs } from "../nn";
+import { flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs, FlatAdam } from "../nn";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
@@ -83,7 +83,7 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 export class TRPO extends OnPolicyTrainer<TRPOOptions> {
   readonly algo = "trpo";
-  readonly vfOptimizer: tf.Optimizer;
+  readonly vfOptimizer: FlatAdam;
 
   constructor(opts: Partial<TRPOOptions> = {}) {
     const o = resolveOptions(TRPO_DEFAULTS, opts, "TRPO");
@@ -93,7 +93,7 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
     checkNumber(o.backtrackCoef, "backtrackCoef", 0, 1);
     checkPositiveInt(o.backtrackIters, "backtrackIters");
     super(o);
-    this.vfOptimizer = tf.train.adam(o.vfLr);
+    this.vfOptimizer = new FlatAdam(o.vfLr);
   }
 
   protected override optimizers(): Record<string, tf.Optimizer> {
