@@ -33,7 +33,7 @@ export const PROFILE_PRESETS: readonly { name: string; steps: number; quickSteps
 /** Rows of the table: a label and the section paths whose self time it sums. */
 export const PROFILE_ROWS: readonly { label: string; paths: readonly string[] }[] = [
   { label: "env stepping", paths: ["rollout/env"] },
-  { label: "policy/value inference (rollout)", paths: ["rollout/policy"] },
+  { label: "policy/value inference (rollout)", paths: ["rollout/policy", "rollout/values"] },
   { label: "rollout bookkeeping", paths: ["rollout"] },
   { label: "disc reward relabelling", paths: ["reward/relabel"] },
   { label: "disc update", paths: ["reward/disc-update"] },

@@ -2,6 +2,7 @@
 export * from "./init";
 export * from "./dense";
 export * from "./mlp";
+export * from "./mirror";
 export * from "./normalize";
 export * from "./policy";
 export * from "./flat";

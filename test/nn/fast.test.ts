@@ -1,8 +1,8 @@
-/** The speed-path building blocks agree with TF.js's own ops: the dense op, FlatAdam. */
+/** The speed-path building blocks agree with TF.js's own ops: the dense op, FlatAdam, the typed-array forward pass. */
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import { initBackend, tf, Rng } from "../../lib/core";
-import { dense, denseReference, DenseActivation, FlatAdam, Mlp, getFlat } from "../../lib/nn";
+import { dense, denseReference, DenseActivation, FlatAdam, Mlp, MlpMirror, getFlat, setFlat, CategoricalPolicy, RunningMeanStd } from "../../lib/nn";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -124,4 +124,32 @@ test("FlatAdam: checkpoints in tf.train.adam's layout load both ways and continu
   tf.dispose(x);
   a.dispose();
   b.dispose();
+});
+
+test("MlpMirror / logitsArray: the JavaScript forward pass equals TF.js to 1e-6 and follows weight updates", () => {
+  const rng = new Rng(9);
+  const obs = Float32Array.from({ length: 6 * 4 }, () => 2 * rng.normal());
+  const norm = new RunningMeanStd(4);
+  norm.update(Float32Array.from({ length: 40 }, () => 3 * rng.normal() + 1));
+  const pi = new CategoricalPolicy({ obsDim: 4, nActions: 3, hidden: [100, 100], obsNorm: norm, outputGain: 1 }, new Rng(1));
+  const tfLogits = () => tf.tidy(() => pi.logits(tf.tensor2d(obs, [6, 4])).dataSync());
+  const close = (what: string) => {
+    const a = pi.logitsArray(obs), b = tfLogits();
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-6, `${what}: logit ${i} JS ${a[i]} vs TF.js ${b[i]}`);
+  };
+  close("initial weights");
+  const n0 = tf.memory().numTensors;
+  pi.logitsArray(obs);
+  assert.equal(tf.memory().numTensors, n0, "the JS forward pass leaves no tensors");
+  // a weight update (assign) must be picked up
+  const w = getFlat(pi.trainableVariables);
+  setFlat(pi.trainableVariables, w.map((x, i) => x + 0.05 * Math.sin(i)));
+  close("after setFlat");
+  // relu nets too
+  const net = new Mlp({ inputDim: 4, hidden: [32, 16], outputDim: 2, activation: "relu" }, new Rng(3));
+  const m = new MlpMirror(net).forward(obs, 6);
+  const t = tf.tidy(() => net.apply(tf.tensor2d(obs, [6, 4])).dataSync());
+  for (let i = 0; i < t.length; i++) assert.ok(Math.abs(m[i] - t[i]) < 1e-6, `relu logit ${i}`);
+  net.dispose();
+  pi.dispose();
 });
