@@ -3,6 +3,7 @@ export * from "./init";
 export * from "./dense";
 export * from "./mlp";
 export * from "./mirror";
+export * from "./linearise";
 export * from "./normalize";
 export * from "./policy";
 export * from "./flat";

@@ -2,7 +2,7 @@
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import { initBackend, tf, Rng } from "../../lib/core";
-import { dense, denseReference, DenseActivation, FlatAdam, Mlp, MlpMirror, getFlat, setFlat, CategoricalPolicy, RunningMeanStd } from "../../lib/nn";
+import { dense, denseReference, DenseActivation, FlatAdam, Mlp, MlpMirror, MlpLinearisation, getFlat, setFlat, flatten, unflatten, CategoricalPolicy, RunningMeanStd } from "../../lib/nn";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -152,4 +152,33 @@ test("MlpMirror / logitsArray: the JavaScript forward pass equals TF.js to 1e-6 
   for (let i = 0; i < t.length; i++) assert.ok(Math.abs(m[i] - t[i]) < 1e-6, `relu logit ${i}`);
   net.dispose();
   pi.dispose();
+});
+
+test("MlpLinearisation: J t equals Mlp.jvp and Jᵀ u equals the autodiff gradient of Σ u ⊙ f, for tanh and relu", () => {
+  for (const activation of ["tanh", "relu"] as const) {
+    const net = new Mlp({ inputDim: 3, hidden: [12, 7], outputDim: 2, activation }, new Rng(5));
+    const rng = new Rng(6);
+    const x = tf.tensor2d(Float32Array.from({ length: 9 * 3 }, () => rng.normal()), [9, 3]);
+    const u = tf.tensor2d(Float32Array.from({ length: 9 * 2 }, () => rng.normal()), [9, 2]);
+    const shapes = net.params.map((p) => p.shape.slice());
+    const t = unflatten(tf.tensor1d(Float32Array.from({ length: net.size }, () => rng.normal())), shapes);
+    const n0 = tf.memory().numTensors;
+    const lin = new MlpLinearisation(net, x);
+    const [jv, jtu, out] = tf.tidy(() => [lin.jvp(t).dataSync(), flatten(lin.vjp(u)).dataSync(), lin.out.dataSync()]);
+    lin.dispose();
+    assert.equal(tf.memory().numTensors, n0, "MlpLinearisation leaks tensors");
+    const [jvRef, outRef] = tf.tidy(() => {
+      const r = net.jvp(x, t);
+      return [r.dOut.dataSync(), r.out.dataSync()];
+    });
+    const jtuRef = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(net.apply(x, { secondOrder: true }), u)) as tf.Scalar, net.params);
+      return flatten(net.params.map((p) => grads[p.name])).dataSync();
+    });
+    assert.ok(maxRelErr(out, outRef) < 1e-6, `${activation}: output`);
+    assert.ok(maxRelErr(jv, jvRef) < 1e-5, `${activation}: J t ${maxRelErr(jv, jvRef)}`);
+    assert.ok(maxRelErr(jtu, jtuRef) < 1e-5, `${activation}: Jᵀ u ${maxRelErr(jtu, jtuRef)}`);
+    tf.dispose([x, u, ...t]);
+    net.dispose();
+  }
 });
