@@ -94,7 +94,61 @@ export class MlpLinearisation {
     return g;
   }
 
+  /**
+   * The Gram operator of per-sample gradients for output cotangents `q` [batch, outputDim]:
+   * t ↦ Σ_i g_i (g_i · t) with g_i = J_iᵀ q_i. For a softmax over two classes the Fisher matrix
+   * is (1/B) Σ_i J_iᵀ (diag(p_i) − p_i p_iᵀ) J_i with diag(p) − p pᵀ = q qᵀ, q = √(p₀p₁)·(1, −1),
+   * so F = (1/B)·Gram(q): two large matrix products per F t instead of four. `dispose()` it.
+   */
+  gram(q: tf.Tensor2D): MlpGram {
+    const L = this.net.numLayers;
+    const deltas = tf.tidy(() => {
+      const d: tf.Tensor2D[] = new Array(L);
+      d[L - 1] = q.clone();
+      for (let l = L - 1; l > 0; l--) d[l - 1] = tf.mul(tf.matMul(d[l], this.wT[l - 1]), this.dAct[l - 1]) as tf.Tensor2D;
+      return d;
+    });
+    return new MlpGram(this.h, this.hT, this.ones, deltas);
+  }
+
   dispose(): void {
     tf.dispose([this.out, this.ones, ...this.h, ...this.hT, ...this.w, ...this.dAct, ...this.wT]);
+  }
+}
+
+/** See `MlpLinearisation.gram`. */
+export class MlpGram {
+  /** δ_l = ∂(q_i · out_i)/∂z_{l+1} per sample: the cotangent of layer l's output, [batch, width]. */
+  private readonly deltas: tf.Tensor2D[];
+  private readonly h: tf.Tensor2D[];
+  private readonly hT: tf.Tensor2D[];
+  private readonly ones: tf.Tensor2D;
+
+  constructor(h: tf.Tensor2D[], hT: tf.Tensor2D[], ones: tf.Tensor2D, deltas: tf.Tensor2D[]) {
+    this.h = h;
+    this.hT = hT;
+    this.ones = ones;
+    this.deltas = deltas;
+  }
+
+  /** scale · Σ_i g_i (g_i · t) for parameter tangents `t`: one tensor per parameter. Call in a tidy. */
+  apply(t: readonly tf.Tensor[], scale = 1): tf.Tensor[] {
+    const L = this.deltas.length;
+    ensure(t.length === 2 * L, "MlpGram.apply: one tangent per parameter");
+    // g_i · t = Σ_l ⟨h_l,i dW_l + db_l, δ_l,i⟩
+    let s: tf.Tensor = tf.sum(tf.mul(tf.fused.matMul({ a: this.h[0], b: t[0] as tf.Tensor2D, bias: t[1] }), this.deltas[0]), 1);
+    for (let l = 1; l < L; l++) s = tf.add(s, tf.sum(tf.mul(tf.fused.matMul({ a: this.h[l], b: t[2 * l] as tf.Tensor2D, bias: t[2 * l + 1] }), this.deltas[l]), 1));
+    const w = tf.mul(s, scale).reshape([-1, 1]);
+    const g: tf.Tensor[] = new Array(2 * L);
+    for (let l = 0; l < L; l++) {
+      const wd = tf.mul(this.deltas[l], w) as tf.Tensor2D;
+      g[2 * l] = tf.matMul(this.hT[l], wd);
+      g[2 * l + 1] = tf.matMul(this.ones, wd).reshape([-1]);
+    }
+    return g;
+  }
+
+  dispose(): void {
+    tf.dispose(this.deltas);
   }
 }

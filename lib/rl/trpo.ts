@@ -14,7 +14,7 @@
  * policy is left unchanged. The value function is fitted separately with Adam.
  */
 import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
-import { flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs, FlatAdam, MlpLinearisation } from "../nn";
+import { flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs, FlatAdam, MlpLinearisation, MlpGram } from "../nn";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
@@ -140,14 +140,25 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
     });
     profiler.end("grad");
     profiler.begin("cg");
-    // F v + β v = (1/B) Jᵀ (diag(p) − p pᵀ) J v + β v, analytically (see the module comment)
+    // F v + β v = (1/B) Jᵀ (diag(p) − p pᵀ) J v + β v, analytically (see the module comment);
+    // with two actions diag(p) − p pᵀ = q qᵀ, q = √(p₀p₁)(1, −1), and F = (1/B) Σ_i g_i g_iᵀ (MlpLinearisation.gram)
+    let gram: MlpGram | null = null;
+    if (this.policy.nActions === 2) {
+      const q = tf.tidy(() => tf.mul(tf.sqrt(tf.prod(c.pOld, 1, true)), tf.tensor2d([[1, -1]])) as tf.Tensor2D);
+      gram = lin.gram(q);
+      q.dispose();
+    }
     const fvp = (v: Float64Array): Float64Array =>
       tidyJs(() => {
         const vt = tf.tensor1d(Float32Array.from(v));
-        const dOut = lin.jvp(unflatten(vt, shapes));
-        const pdz = tf.mul(c.pOld, dOut);
-        const mu = tf.div(tf.sub(pdz, tf.mul(c.pOld, tf.sum(pdz, 1, true))), B) as tf.Tensor2D;
-        return Float64Array.from(tf.add(flatten(lin.vjp(mu)), tf.mul(o.damping, vt)).dataSync());
+        const t = unflatten(vt, shapes);
+        let fv: tf.Tensor[];
+        if (gram) fv = gram.apply(t, 1 / B);
+        else {
+          const pdz = tf.mul(c.pOld, lin.jvp(t));
+          fv = lin.vjp(tf.div(tf.sub(pdz, tf.mul(c.pOld, tf.sum(pdz, 1, true))), B) as tf.Tensor2D);
+        }
+        return Float64Array.from(tf.add(flatten(fv), tf.mul(o.damping, vt)).dataSync());
       });
     const xDir = conjugateGradient(fvp, g, o.cgIters);
     const sFs = dot(xDir, fvp(xDir));
@@ -179,6 +190,7 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
     profiler.end("policy");
     const vLoss = this.fitValue(obs, ret, this.vfOptimizer, o.vfIters, o.vfBatchSize);
     lin.dispose();
+    if (gram) gram.dispose();
     tf.dispose([obs, ret, x, c.pOld, c.adv, c.oneHot, c.oldLogProb]);
     return {
       "losses/policy": -surrNew,

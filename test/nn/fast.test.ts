@@ -182,3 +182,27 @@ test("MlpLinearisation: J t equals Mlp.jvp and Jᵀ u equals the autodiff gradie
     net.dispose();
   }
 });
+
+test("MlpLinearisation.gram: (1/B) Gram(√(p₀p₁)(1, −1)) is the two-action Fisher matrix Jᵀ(diag p − p pᵀ)J / B", () => {
+  const net = new Mlp({ inputDim: 4, hidden: [10, 10], outputDim: 2, outputGain: 1 }, new Rng(8));
+  const rng = new Rng(2);
+  const B = 11;
+  const x = tf.tensor2d(Float32Array.from({ length: B * 4 }, () => rng.normal()), [B, 4]);
+  const t = unflatten(tf.tensor1d(Float32Array.from({ length: net.size }, () => rng.normal())), net.params.map((p) => p.shape.slice()));
+  const lin = new MlpLinearisation(net, x);
+  const n0 = tf.memory().numTensors;
+  const [direct, viaGram] = tf.tidy(() => {
+    const p = tf.softmax(lin.out);
+    const pdz = tf.mul(p, lin.jvp(t));
+    const d = flatten(lin.vjp(tf.div(tf.sub(pdz, tf.mul(p, tf.sum(pdz, 1, true))), B) as tf.Tensor2D)).dataSync();
+    const gram = lin.gram(tf.mul(tf.sqrt(tf.prod(p, 1, true)), tf.tensor2d([[1, -1]])) as tf.Tensor2D);
+    const gv = flatten(gram.apply(t, 1 / B)).dataSync();
+    gram.dispose();
+    return [d, gv];
+  });
+  assert.equal(tf.memory().numTensors, n0, "gram leaks tensors");
+  assert.ok(maxRelErr(viaGram, direct) < 1e-5, `Gram vs direct Fisher product: ${maxRelErr(viaGram, direct)}`);
+  lin.dispose();
+  tf.dispose([x, ...t]);
+  net.dispose();
+});
