@@ -155,20 +155,23 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     profiler.begin("value");
     const B = obs.shape[0];
     const mb = Math.min(mbSize, B);
+    // the statistics are fixed during the fit: normalise once (gather∘normalise = normalise∘gather exactly)
+    const x = this.value.obsNorm ? tf.tidy(() => (this.value.obsNorm as RunningMeanStd).apply(obs)) : obs;
     const losses: tf.Tensor[] = [];
     for (let it = 0; it < iters; it++) {
       const idx = mb === B ? null : this.rng.permutation(B).subarray(0, mb);
       losses.push(
         tf.tidy(() => {
           const i = idx ? tf.tensor1d(idx, "int32") : null;
-          const x = i ? (tf.gather(obs, i) as tf.Tensor2D) : obs;
+          const xb = i ? (tf.gather(x, i) as tf.Tensor2D) : x;
           const y = i ? (tf.gather(ret, i) as tf.Tensor1D) : ret;
-          const { value, grads } = tf.variableGrads(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(this.value.predict(x), y)))) as tf.Scalar, this.value.trainableVariables);
+          const { value, grads } = tf.variableGrads(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(this.value.net.apply(xb).reshape([-1]), y)))) as tf.Scalar, this.value.trainableVariables);
           optimizer.applyGradients(grads);
           return value;
         }),
       );
     }
+    if (x !== obs) x.dispose();
     const mean = tf.tidy(() => tf.mean(tf.stack(losses)).dataSync()[0]);
     tf.dispose(losses);
     profiler.end("value");

@@ -3,6 +3,7 @@ import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import { initBackend, tf, Rng } from "../../lib/core";
 import { ppoLoss } from "../../lib/rl";
+import { tidyJs } from "../../lib/nn";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -45,7 +46,7 @@ test("ppoLoss: loss and gradients (logits, values) equal autodiff of the plain e
       entCoef: 0.01,
       vfCoef: 0.5,
     };
-    const fused = tf.tidy(() => {
+    const fused = tidyJs(() => {
       let stats: tf.Tensor | null = null;
       const f = (a: tf.Tensor, b: tf.Tensor) => {
         const out = ppoLoss(a as tf.Tensor2D, b as tf.Tensor1D, k);
@@ -57,7 +58,7 @@ test("ppoLoss: loss and gradients (logits, values) equal autodiff of the plain e
       tf.dispose(stats as unknown as tf.Tensor);
       return res;
     });
-    const ref = tf.tidy(() => {
+    const ref = tidyJs(() => {
       const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => referenceLoss(a as tf.Tensor2D, b as tf.Tensor1D, k))([z, v]);
       return [value.dataSync()[0], grads[0].dataSync(), grads[1].dataSync()] as const;
     });
