@@ -6,6 +6,8 @@
  *   npm run bench -- envs      only the named ones (envs, rl, ...)
  *   npm run bench -- profile [--quick] [--sections] [--presets a,b]
  *                              where a GAIL run's time goes (bench/profile.ts)
+ *   npm run bench -- targets [--quick] [--main]
+ *                              one line per speed target of issue 19 (bench/targets.ts)
  */
 import { initBackend, describeBackend } from "../lib/core";
 import { benchEnvs, formatEnvBench } from "./envs";
@@ -13,6 +15,7 @@ import { benchRl, formatRlBench } from "./rl";
 import { benchImitation, formatImitationBench } from "./imitation";
 import { benchWorldModel, formatWorldModelBench } from "./worldmodel";
 import { benchProfile, formatProfile, profileArgs } from "./profile";
+import { benchTargets, formatTargets } from "./targets";
 
 interface Bench {
   name: string;
@@ -29,6 +32,13 @@ const BENCHES: Bench[] = [
     run: async () => {
       const a = profileArgs(process.argv.slice(2));
       return formatProfile(await benchProfile(a), a);
+    },
+  },
+  {
+    name: "targets",
+    run: async () => {
+      const argv = process.argv.slice(2);
+      return formatTargets(await benchTargets({ quick: argv.includes("--quick"), main: argv.includes("--main") }));
     },
   },
 ];
