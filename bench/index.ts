@@ -4,12 +4,18 @@
  *
  *   npm run bench              every benchmark
  *   npm run bench -- envs      only the named ones (envs, rl, ...)
+ *   npm run bench -- profile [--quick] [--sections] [--presets a,b]
+ *                              where a GAIL run's time goes (bench/profile.ts)
+ *   npm run bench -- targets [--quick] [--main]
+ *                              one line per speed target of issue 19 (bench/targets.ts)
  */
 import { initBackend, describeBackend } from "../lib/core";
 import { benchEnvs, formatEnvBench } from "./envs";
 import { benchRl, formatRlBench } from "./rl";
 import { benchImitation, formatImitationBench } from "./imitation";
 import { benchWorldModel, formatWorldModelBench } from "./worldmodel";
+import { benchProfile, formatProfile, profileArgs } from "./profile";
+import { benchTargets, formatTargets } from "./targets";
 
 interface Bench {
   name: string;
@@ -21,17 +27,36 @@ const BENCHES: Bench[] = [
   { name: "rl", run: async () => formatRlBench(await benchRl()) },
   { name: "imitation", run: async () => formatImitationBench(await benchImitation()) },
   { name: "worldmodel", run: async () => formatWorldModelBench(await benchWorldModel()) },
+  {
+    name: "profile",
+    run: async () => {
+      const a = profileArgs(process.argv.slice(2));
+      return formatProfile(await benchProfile(a), a);
+    },
+  },
+  {
+    name: "targets",
+    run: async () => {
+      const argv = process.argv.slice(2);
+      return formatTargets(await benchTargets({ quick: argv.includes("--quick"), main: argv.includes("--main") }));
+    },
+  },
 ];
 
+/** Benchmark names on the command line (flags and the value after `--presets` excluded). */
+function namesIn(argv: readonly string[]): string[] {
+  return argv.filter((a, i) => !a.startsWith("-") && argv[i - 1] !== "--presets");
+}
+
 async function main(): Promise<void> {
-  const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const only = namesIn(process.argv.slice(2));
   const unknown = only.filter((n) => !BENCHES.some((b) => b.name === n));
   if (unknown.length) {
     console.error(`unknown benchmark(s): ${unknown.join(", ")}; valid: ${BENCHES.map((b) => b.name).join(", ")}`);
     process.exit(2);
   }
   const backend = await initBackend({ quiet: true });
-  console.log(`${describeBackend(backend)}; node ${process.version}; ${require("os").cpus().length} cores`);
+  console.log(`${describeBackend(backend)}; node ${process.version}; ${require("os").cpus().length} cores; load ${require("os").loadavg().map((x: number) => x.toFixed(2)).join(" ")}`);
   for (const b of BENCHES) {
     if (only.length && !only.includes(b.name)) continue;
     console.log(`\n## ${b.name}\n`);

@@ -5,3 +5,4 @@ export * from "./files";
 export * from "./backend";
 export * from "./quick";
 export * from "./stats";
+export * from "./profile";

@@ -41,8 +41,8 @@
  * expert-like and termination pays; if it never does (CartPole) s_a is policy-like and
  * termination costs, whatever the sign of the reward form.
  */
-import { tf, Rng, GanrlError, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe } from "../core";
-import { ParamJson } from "../nn";
+import { tf, Rng, GanrlError, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe, profiler } from "../core";
+import { ParamJson, FlatAdam } from "../nn";
 import {
   OnPolicyTrainer,
   OnPolicyOptions,
@@ -313,7 +313,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       norm.update(this.expertObservations(), this.expertObservations().length / this.demos.obsDim);
       norm.frozen = true;
     }
-    this.discOptimizer = tf.train.adam(o.discLr, o.discBeta1, 0.999);
+    this.discOptimizer = new FlatAdam(o.discLr, o.discBeta1, 0.999);
     this.gen.rewardFn = this.roundRewardFn;
   }
 
@@ -566,13 +566,17 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   private readonly roundRewardFn: RewardFn = (input: RewardInput) => {
     const remaining = this.remainingHorizon(input);
     const fresh = this.policySamples(input, remaining);
+    profiler.begin("disc-update");
     // controls never train the discriminator (randomD keeps its random initialisation; const ignores it)
     const disc = this.opts.control === "none" ? this.trainDiscriminator(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh) : {};
+    profiler.end("disc-update");
     if (this.opts.discReplay > 0) {
       this.replay.unshift(fresh);
       this.replay.length = Math.min(this.replay.length, this.opts.discReplay);
     }
+    profiler.begin("relabel");
     const { rewards, metrics } = this.generatorRewards(input, remaining);
+    profiler.end("relabel");
     this.lastRound = { ...disc, ...metrics };
     this.round++;
     return rewards;
@@ -594,7 +598,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       callback: async (info) => {
         if (o.evalEvery > 0 && this.round % o.evalEvery === 0) {
           const t0 = Date.now();
-          const ev = evaluate(this.gen.policy, o.envId, { episodes: o.evalEpisodes, seed: o.evalSeed, deterministic: true });
+          const ev = profiler.time("eval", () => evaluate(this.gen.policy, o.envId, { episodes: o.evalEpisodes, seed: o.evalSeed, deterministic: true }));
           this.evalSeconds += (Date.now() - t0) / 1000;
           this.evalMetrics = { "eval/return": ev.mean, "eval/returnStd": ev.std };
         }

@@ -10,7 +10,7 @@
  * (saved with it), usable by `evaluate`.
  */
 import { tf, Rng, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe } from "../core";
-import { CategoricalPolicy, RunningMeanStd, Activation, getFlat, setFlat } from "../nn";
+import { CategoricalPolicy, RunningMeanStd, Activation, getFlat, setFlat, FlatAdam } from "../nn";
 import { splitIndices, toTransitions, DemoSet } from "../data";
 import { DemoSource, resolveDemos } from "./demos";
 
@@ -113,7 +113,7 @@ export function trainBC(demos: DemoSource, opts: Partial<BCOptions> = {}): BCRes
   }
   const policy = new CategoricalPolicy({ obsDim: d, nActions: set.nActions, hidden: o.hidden, activation: o.activation, obsNorm: norm }, rng.fork());
   const vars = policy.trainableVariables;
-  const opt: tf.Optimizer = tf.train.adam(o.lr);
+  const opt: tf.Optimizer = new FlatAdam(o.lr); // tf.train.adam's update in fewer TF.js calls (bit-identical)
   const pick = (idx: Int32Array) => {
     const obs = new Float32Array(idx.length * d);
     const act = new Int32Array(idx.length);

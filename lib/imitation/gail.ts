@@ -95,11 +95,11 @@ export class GailDiscriminator {
     return { x, act };
   }
 
-  /** Raw output z [n] from features (the head applied). */
-  rawFromFeatures(x: tf.Tensor2D, act: tf.Tensor2D, training = false): tf.Tensor1D {
-    if (this.opts.head === "concat") return this.net.apply(tf.concat([x, act], 1) as tf.Tensor2D, { training }).reshape([-1]) as tf.Tensor1D;
+  /** Raw output z [n] from features (the head applied); `secondOrder` when it will be differentiated twice (see `ApplyOptions`). */
+  rawFromFeatures(x: tf.Tensor2D, act: tf.Tensor2D, training = false, secondOrder = false): tf.Tensor1D {
+    if (this.opts.head === "concat") return this.net.apply(tf.concat([x, act], 1) as tf.Tensor2D, { training, secondOrder }).reshape([-1]) as tf.Tensor1D;
     // z(s)[a] as Σ_k z(s)_k w_k with w the one-hot (or interpolated) action weights
-    return tf.sum(tf.mul(this.net.apply(x, { training }), act), 1) as tf.Tensor1D;
+    return tf.sum(tf.mul(this.net.apply(x, { training, secondOrder }), act), 1) as tf.Tensor1D;
   }
 
   /** The raw output z(s, a) [n]. */
@@ -122,10 +122,10 @@ export class GailDiscriminator {
       const xE = tf.concat([fe.x, fe.act], 1) as tf.Tensor2D;
       const xP = tf.concat([fp.x, fp.act], 1) as tf.Tensor2D;
       // the sign of ℓ does not change ‖∇ℓ‖: use the raw output
-      return gradientPenalty((u) => this.net.apply(u).reshape([-1]) as tf.Tensor1D, xE, xP, alpha, form);
+      return gradientPenalty((u) => this.net.apply(u, { secondOrder: true }).reshape([-1]) as tf.Tensor1D, xE, xP, alpha, form);
     }
     const actHat = tf.add(tf.mul(alpha, fe.act), tf.mul(tf.sub(1, alpha), fp.act)) as tf.Tensor2D;
-    return gradientPenalty((x) => this.rawFromFeatures(x, actHat), fe.x, fp.x, alpha, form);
+    return gradientPenalty((x) => this.rawFromFeatures(x, actHat, false, true), fe.x, fp.x, alpha, form);
   }
 
   toJSON(): DiscriminatorJson {

@@ -11,6 +11,7 @@
  */
 import { tf, Rng, ensure, checkPositiveInt, checkKnownKeys, GanrlError, checkFloat32Array } from "../core";
 import { orthogonal, glorotUniform } from "./init";
+import { dense, denseReference } from "./dense";
 
 export type Activation = "tanh" | "relu";
 export type InitName = "orthogonal" | "glorot";
@@ -63,6 +64,11 @@ export interface ApplyOptions {
   params?: readonly tf.Tensor[];
   /** Spectral norm only: advance the power iteration (update u). Use in training steps. */
   training?: boolean;
+  /**
+   * The output will be differentiated twice (a gradient penalty's ∇ₓ inside a loss): build the
+   * layers from TF.js's own ops (`denseReference`) instead of the faster first-order `dense`.
+   */
+  secondOrder?: boolean;
 }
 
 export class Mlp {
@@ -137,19 +143,13 @@ export class Mlp {
   apply(x: tf.Tensor2D, opts: ApplyOptions = {}): tf.Tensor2D {
     const p = opts.params ?? this.params;
     ensure(p.length === this.params.length, `Mlp.apply: expected ${this.params.length} parameter tensors, got ${p.length}`);
+    const layer = opts.secondOrder ? denseReference : dense;
     let h = x;
     const last = this.numLayers - 1;
     for (let i = 0; i <= last; i++) {
       let w = p[2 * i] as tf.Tensor2D;
       if (this.arch.spectralNorm) w = this.spectralNormalise(i, w, opts.training === true);
-      const b = p[2 * i + 1] as tf.Tensor1D;
-      if (i === last) {
-        h = tf.fused.matMul({ a: h, b: w, bias: b }) as tf.Tensor2D;
-      } else if (this.arch.activation === "relu") {
-        h = tf.fused.matMul({ a: h, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
-      } else {
-        h = tf.tanh(tf.fused.matMul({ a: h, b: w, bias: b })) as tf.Tensor2D;
-      }
+      h = layer(h, w, p[2 * i + 1] as tf.Tensor1D, i === last ? "linear" : this.arch.activation);
     }
     return h;
   }

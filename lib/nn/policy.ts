@@ -11,6 +11,13 @@
 import { tf, Rng, ensure, GanrlError, checkPositiveInt, describe } from "../core";
 import { Mlp, MlpArch, MlpOptions, ParamJson, Activation, InitName } from "./mlp";
 import { RunningMeanStd, ObsNormJson, checkObsNormJson } from "./normalize";
+import { MlpMirror } from "./mirror";
+
+/**
+ * Batches up to this many observations are run through the policy's typed-array copy
+ * (`MlpMirror`) instead of TF.js: below it TF.js's fixed cost per call dominates.
+ */
+export const JS_INFERENCE_MAX_ROWS = 256;
 
 /** Version tag of saved networks. */
 export const NET_FORMAT = "ganrl.net/1";
@@ -119,6 +126,8 @@ export class CategoricalPolicy implements Policy {
   obsNorm: RunningMeanStd | null;
   /** Default sampling generator. */
   readonly rng: Rng;
+  private mirror: MlpMirror | null = null;
+  private normScratch = new Float32Array(0);
 
   constructor(opts: CategoricalPolicyOptions, rng: Rng) {
     checkPositiveInt(opts.obsDim, "policy obsDim");
@@ -164,8 +173,24 @@ export class CategoricalPolicy implements Policy {
   act(obs: Float32Array, opts: ActOptions = {}): ActResult {
     const batch = obs.length / this.obsDim;
     ensure(Number.isInteger(batch) && batch > 0, `act: obs length ${obs.length} is not a multiple of obsDim ${this.obsDim}`);
-    const logits = download(tf.tidy(() => this.logits(tf.tensor2d(obs, [batch, this.obsDim]))));
+    const logits = batch <= JS_INFERENCE_MAX_ROWS ? this.logitsArray(obs) : download(tf.tidy(() => this.logits(tf.tensor2d(obs, [batch, this.obsDim]))));
     return sampleCategorical(logits, batch, this.nActions, opts.rng ?? this.rng, opts.deterministic === true);
+  }
+
+  /**
+   * Logits [batch*nActions] of raw observations [batch*obsDim], computed in plain JavaScript from a
+   * copy of the weights (`MlpMirror`, refreshed when they change); equal to `logits` to float32
+   * rounding. For small batches (one vector step); `out` is reused when given.
+   */
+  logitsArray(obs: Float32Array, out?: Float64Array): Float64Array {
+    const batch = obs.length / this.obsDim;
+    if (!this.mirror) this.mirror = new MlpMirror(this.net);
+    let x: Float32Array = obs;
+    if (this.obsNorm) {
+      if (this.normScratch.length < obs.length) this.normScratch = new Float32Array(obs.length);
+      x = this.obsNorm.applyArray(obs, this.normScratch);
+    }
+    return this.mirror.forward(x, batch, out);
   }
 
   save(meta?: Record<string, unknown>): NetJson {

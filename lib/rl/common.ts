@@ -3,7 +3,7 @@
  * clipping, the linear schedule, and the checkpoint format.
  */
 import { tf, ensure, GanrlError, meanStd, describe } from "../core";
-import { NetJson, ParamJson } from "../nn";
+import { NetJson, ParamJson, FlatAdam } from "../nn";
 
 /** Version tag of trainer checkpoints. */
 export const CHECKPOINT_FORMAT = "ganrl.checkpoint/1";
@@ -63,8 +63,9 @@ export async function saveOptimizer(opt: tf.Optimizer): Promise<ParamJson[]> {
   const ws = await opt.getWeights();
   const out: ParamJson[] = [];
   for (const w of ws) out.push({ name: w.name, shape: w.tensor.shape.slice(), values: Array.from(await w.tensor.data()) });
-  // getWeights' iteration scalar is a fresh tensor; the moments are the optimiser's own variables.
-  if (ws.length > 0) ws[0].tensor.dispose();
+  // getWeights' iteration scalar is a fresh tensor; tf.train.adam's moments are its own variables, FlatAdam's are fresh slices.
+  if (opt instanceof FlatAdam) tf.dispose(ws.map((w) => w.tensor));
+  else if (ws.length > 0) ws[0].tensor.dispose();
   return out;
 }
 

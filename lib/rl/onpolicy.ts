@@ -3,7 +3,7 @@
  * `OnPolicyAlgorithm`: collect `nSteps` vector steps → relabel rewards with the `RewardFn` →
  * GAE(λ) → algorithm-specific `update` → update obs-normalisation stats → metrics → callback.
  */
-import { tf, Rng, ensure, checkPositiveInt, checkNumber, checkSeed } from "../core";
+import { tf, Rng, ensure, checkPositiveInt, checkNumber, checkSeed, profiler } from "../core";
 import { CategoricalPolicy, ValueNet, RunningMeanStd, Activation } from "../nn";
 import { makeVecEnv } from "../envs";
 import { RolloutBatch, RolloutCollector } from "./rollout";
@@ -108,10 +108,14 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     const t0 = Date.now();
     const stats = this.collector.collect(this.policy, this.value, this.batch, this.sampleRng);
     stats.returns.forEach((r, i) => this.episodes.push(r, stats.lengths[i]));
+    profiler.begin("reward");
     await this.batch.relabel(this.rewardFn);
-    this.batch.computeAdvantages(this.opts.gamma, this.opts.gaeLambda);
+    profiler.end("reward");
+    profiler.time("gae", () => this.batch.computeAdvantages(this.opts.gamma, this.opts.gaeLambda));
     const t1 = Date.now();
+    profiler.begin("update");
     const m = await this.update(this.batch);
+    profiler.end("update");
     // critical: stats change only between iterations, so logProb at collection and in the update see the same inputs.
     if (this.obsNorm) this.obsNorm.update(this.batch.obs);
     this.step += this.batch.size;
@@ -148,24 +152,29 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
    * drawn from `obs` [B, obsDim] and targets `ret` [B]. Returns the mean loss.
    */
   protected fitValue(obs: tf.Tensor2D, ret: tf.Tensor1D, optimizer: tf.Optimizer, iters: number, mbSize: number): number {
+    profiler.begin("value");
     const B = obs.shape[0];
     const mb = Math.min(mbSize, B);
+    // the statistics are fixed during the fit: normalise once (gather∘normalise = normalise∘gather exactly)
+    const x = this.value.obsNorm ? tf.tidy(() => (this.value.obsNorm as RunningMeanStd).apply(obs)) : obs;
     const losses: tf.Tensor[] = [];
     for (let it = 0; it < iters; it++) {
       const idx = mb === B ? null : this.rng.permutation(B).subarray(0, mb);
       losses.push(
         tf.tidy(() => {
           const i = idx ? tf.tensor1d(idx, "int32") : null;
-          const x = i ? (tf.gather(obs, i) as tf.Tensor2D) : obs;
+          const xb = i ? (tf.gather(x, i) as tf.Tensor2D) : x;
           const y = i ? (tf.gather(ret, i) as tf.Tensor1D) : ret;
-          const { value, grads } = tf.variableGrads(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(this.value.predict(x), y)))) as tf.Scalar, this.value.trainableVariables);
+          const { value, grads } = tf.variableGrads(() => tf.mul(0.5, tf.mean(tf.square(tf.sub(this.value.net.apply(xb).reshape([-1]), y)))) as tf.Scalar, this.value.trainableVariables);
           optimizer.applyGradients(grads);
           return value;
         }),
       );
     }
+    if (x !== obs) x.dispose();
     const mean = tf.tidy(() => tf.mean(tf.stack(losses)).dataSync()[0]);
     tf.dispose(losses);
+    profiler.end("value");
     return mean;
   }
 

@@ -9,11 +9,12 @@
  * `losses/policy`, `losses/value`, `losses/entropy`, `losses/approxKl` ((ρ−1) − log ρ, Schulman's
  * low-variance estimator), `losses/clipFrac`, `losses/gradNorm`, `train/lr`.
  */
-import { tf, checkPositiveInt, checkNumber } from "../core";
+import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
-import { clipByGlobalNorm, setLearningRate } from "./common";
+import { setLearningRate } from "./common";
+import { FlatAdam } from "../nn";
 
 export interface PPOOptions extends OnPolicyOptions {
   /** α, Adam learning rate (start of the linear schedule). */
@@ -81,7 +82,7 @@ export function ppoSchedule(o: Pick<PPOOptions, "lr" | "annealLr" | "clipEps" | 
 }
 
 /** One minibatch's inputs to PPO's losses, each [n]. */
-export interface PpoLossInputs {
+export interface PpoLossTermInputs {
   /** log π_θ(a|s) (differentiable) and log π_old(a|s) at collection. */
   newLogProb: tf.Tensor;
   oldLogProb: tf.Tensor;
@@ -99,7 +100,7 @@ export interface PpoLossInputs {
  * V_clip = V_old + clip(V − V_old, −ε, ε) (CleanRL's `clip_vloss`); approx-KL (ρ − 1) − log ρ and
  * the fraction of rows with |ρ − 1| > ε.
  */
-export function ppoLossTerms(b: PpoLossInputs, clipEps: number, clipValueLoss: boolean): { pgLoss: tf.Scalar; vLoss: tf.Scalar; approxKl: tf.Scalar; clipFrac: tf.Scalar } {
+export function ppoLossTerms(b: PpoLossTermInputs, clipEps: number, clipValueLoss: boolean): { pgLoss: tf.Scalar; vLoss: tf.Scalar; approxKl: tf.Scalar; clipFrac: tf.Scalar } {
   const logRatio = tf.sub(b.newLogProb, b.oldLogProb);
   const ratio = tf.exp(logRatio);
   const pg1 = tf.mul(ratio, b.adv);
@@ -118,9 +119,83 @@ export function ppoLossTerms(b: PpoLossInputs, clipEps: number, clipValueLoss: b
   return { pgLoss, vLoss, approxKl, clipFrac };
 }
 
+/** The constants of one minibatch's PPO loss (see `ppoLoss`). */
+export interface PpoLossInputs {
+  /** onehot(a_t) as float, [M, nA]. */
+  oneHot: tf.Tensor2D;
+  /** log π_old(a_t|s_t), [M]. */
+  oldLogProb: tf.Tensor1D;
+  /** Advantages (already normalised if wanted), [M]. */
+  adv: tf.Tensor1D;
+  /** Value targets R_t, [M]. */
+  ret: tf.Tensor1D;
+  /** V_old(s_t), [M] (used with clipValueLoss). */
+  oldValue: tf.Tensor1D;
+  clipEps: number;
+  clipValueLoss: boolean;
+  entCoef: number;
+  vfCoef: number;
+}
+
+/**
+ * The PPO loss −L^CLIP − c_H H + c_v ½(V − R)² of a minibatch as ONE differentiable op of the
+ * logits [M, nA] and values [M]: its gradient is written out (below) and computed with the forward
+ * pass, instead of TF.js differentiating some 40 small ops one by one (on these network sizes the
+ * cost per TF.js call dominates). Returns the loss and `stats` = [pgLoss, vLoss, entropy, approxKl,
+ * clipFrac] (a tensor [5], for the metrics). The gradients are those TF.js's autodiff gives for
+ * the same expression, including its tie rules (min → first argument on ≤, clip → 1 inside the
+ * closed interval, max → first argument on ≥); tested against it.
+ *
+ *   ∂/∂lp_i   = −(1/M) ρ_i Â_i [ρ_i Â_i ≤ clip(ρ_i) Â_i]            (lp = log π(a|s), ρ = e^{lp − lp_old})
+ *   ∂/∂z_i    = ∂/∂lp_i (onehot_i − π_i) + (c_H/M) π_i ⊙ (log π_i + H_i)
+ *   ∂/∂v_i    = (c_v/M) (v_i − R_i)     (unclipped value loss)
+ */
+export function ppoLoss(logits: tf.Tensor2D, values: tf.Tensor1D, k: PpoLossInputs): { loss: tf.Scalar; stats: tf.Tensor1D } {
+  let stats: tf.Tensor1D | null = null;
+  const op = tf.customGrad(((z: tf.Tensor2D, v: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const M = z.shape[0];
+    const logp = tf.logSoftmax(z);
+    const p = tf.exp(logp);
+    const logRatio = tf.sub(tf.sum(tf.mul(logp, k.oneHot), 1), k.oldLogProb);
+    const ratio = tf.exp(logRatio);
+    const pg1 = tf.mul(ratio, k.adv);
+    const pg2 = tf.mul(tf.clipByValue(ratio, 1 - k.clipEps, 1 + k.clipEps), k.adv);
+    const useFirst = tf.cast(tf.lessEqual(pg1, pg2), "float32");
+    const pgLoss = tf.neg(tf.mean(tf.minimum(pg1, pg2)));
+    const entRows = tf.neg(tf.sum(tf.mul(p, logp), 1));
+    const entropy = tf.mean(entRows);
+    const err = tf.sub(v, k.ret);
+    let vLoss: tf.Tensor, dv: tf.Tensor;
+    if (k.clipValueLoss) {
+      const dvc = tf.sub(v, k.oldValue);
+      const errC = tf.sub(tf.add(k.oldValue, tf.clipByValue(dvc, -k.clipEps, k.clipEps)), k.ret);
+      const l1 = tf.square(err), l2 = tf.square(errC);
+      const first = tf.cast(tf.greaterEqual(l1, l2), "float32");
+      const inside = tf.cast(tf.logicalAnd(tf.greaterEqual(dvc, -k.clipEps), tf.lessEqual(dvc, k.clipEps)), "float32");
+      vLoss = tf.mul(0.5, tf.mean(tf.maximum(l1, l2)));
+      const g = tf.add(tf.mul(first, err), tf.mul(tf.mul(tf.sub(1, first), inside), errC));
+      dv = tf.mul(g, k.vfCoef / M);
+    } else {
+      vLoss = tf.mul(0.5, tf.mean(tf.square(err)));
+      dv = tf.mul(err, k.vfCoef / M);
+    }
+    const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logRatio));
+    const clipFrac = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), k.clipEps), "float32"));
+    const gLp = tf.mul(tf.mul(pg1, useFirst), -1 / M).reshape([M, 1]);
+    let dz = tf.mul(gLp, tf.sub(k.oneHot, p));
+    if (k.entCoef !== 0) dz = tf.add(dz, tf.mul(tf.mul(p, tf.add(logp, entRows.reshape([M, 1]))), k.entCoef / M));
+    save([dz, dv]);
+    stats = tf.keep(tf.stack([pgLoss, vLoss, entropy, approxKl, clipFrac]) as tf.Tensor1D);
+    const loss = tf.add(tf.sub(pgLoss, tf.mul(k.entCoef, entropy)), tf.mul(k.vfCoef, vLoss));
+    return { value: loss, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(saved[0], dy), tf.mul(saved[1], dy)] };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const loss = (op as unknown as (z: tf.Tensor2D, v: tf.Tensor1D) => tf.Scalar)(logits, values);
+  return { loss, stats: stats as unknown as tf.Tensor1D };
+}
+
 export class PPO extends OnPolicyTrainer<PPOOptions> {
   readonly algo = "ppo";
-  readonly optimizer: tf.Optimizer;
+  readonly optimizer: FlatAdam;
 
   constructor(opts: Partial<PPOOptions> = {}) {
     const o = resolveOptions(PPO_DEFAULTS, opts, "PPO");
@@ -129,7 +204,7 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
     checkPositiveInt(o.batchSize, "batchSize");
     checkNumber(o.clipEps, "clipEps", 0);
     super(o);
-    this.optimizer = tf.train.adam(o.lr, 0.9, 0.999, 1e-5);
+    this.optimizer = new FlatAdam(o.lr, 0.9, 0.999, 1e-5);
   }
 
   protected override optimizers(): Record<string, tf.Optimizer> {
@@ -145,10 +220,12 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
     setLearningRate(this.optimizer, lr);
     const vars = [...this.policy.trainableVariables, ...this.value.trainableVariables];
     const D = batch.obsDim;
+    profiler.begin("ppo");
     // b_ tensors: the flattened batch, uploaded once per update
     const b = tf.tidy(() => ({
-      obs: tf.tensor2d(batch.obs, [B, D]),
-      actions: tf.tensor1d(batch.actions, "int32"),
+      // the normalisation statistics are fixed during the update: normalise once
+      x: this.policy.prepare(tf.tensor2d(batch.obs, [B, D])),
+      oneHot: tf.oneHot(tf.tensor1d(batch.actions, "int32"), this.policy.nActions).toFloat() as tf.Tensor2D,
       logProb: tf.tensor1d(batch.logProb),
       adv: tf.tensor1d(batch.advantages),
       ret: tf.tensor1d(batch.returns),
@@ -165,7 +242,7 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
           const full = nMb === 1 && mbSize === B;
           const idx = full ? null : tf.tensor1d(perm.subarray(k * mbSize, (k + 1) * mbSize), "int32");
           const pick = <T extends tf.Tensor>(t: T): T => (idx ? (tf.gather(t, idx) as T) : t);
-          const mbObs = pick(b.obs), mbActions = pick(b.actions), mbOldLogProb = pick(b.logProb);
+          const mbX = pick(b.x), mbOldLogProb = pick(b.logProb);
           let mbAdv = pick(b.adv);
           const mbRet = pick(b.ret), mbOldVal = pick(b.val);
           if (o.normAdv) {
@@ -174,19 +251,17 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
           }
           let aux: tf.Tensor[] = [];
           const { grads } = tf.variableGrads(() => {
-            const logits = this.policy.logits(mbObs);
-            const logp = tf.logSoftmax(logits);
-            const newLogProb = tf.sum(tf.mul(logp, tf.oneHot(mbActions, this.policy.nActions)), 1);
-            const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)));
-            const value = this.value.predict(mbObs);
-            const { pgLoss, vLoss, approxKl, clipFrac } = ppoLossTerms({ newLogProb, oldLogProb: mbOldLogProb, adv: mbAdv, value, oldValue: mbOldVal, ret: mbRet }, clipEps, o.clipValueLoss);
+            const r = ppoLoss(this.policy.net.apply(mbX), this.value.net.apply(mbX).reshape([-1]) as tf.Tensor1D, {
+              oneHot: pick(b.oneHot), oldLogProb: mbOldLogProb, adv: mbAdv, ret: mbRet, oldValue: mbOldVal,
+              clipEps, clipValueLoss: o.clipValueLoss, entCoef: o.entCoef, vfCoef: o.vfCoef,
+            });
             // critical: variableGrads disposes what f creates; keep the diagnostics and free them below.
-            aux = [pgLoss, vLoss, entropy, approxKl, clipFrac].map((t) => tf.keep(t));
-            return tf.add(tf.sub(pgLoss, tf.mul(o.entCoef, entropy)), tf.mul(o.vfCoef, vLoss)) as tf.Scalar;
+            aux = [tf.keep(r.stats)];
+            return r.loss;
           }, vars);
-          const clipped = clipByGlobalNorm(grads, o.maxGradNorm);
-          this.optimizer.applyGradients(clipped.grads);
-          const out = tf.stack([...aux, clipped.norm]);
+          // global-norm clipping and Adam on one flat vector
+          const norm = this.optimizer.step(grads, o.maxGradNorm);
+          const out = tf.concat([aux[0], norm.reshape([1])]);
           tf.dispose(aux);
           return out;
         });
@@ -202,6 +277,7 @@ export class PPO extends OnPolicyTrainer<PPOOptions> {
     const mean = tf.tidy(() => tf.mean(tf.stack(stats), 0).dataSync());
     tf.dispose(stats);
     tf.dispose(b);
+    profiler.end("ppo");
     return {
       "losses/policy": mean[0],
       "losses/value": mean[1],

@@ -11,7 +11,8 @@ import { tf, checkPositiveInt, checkNumber } from "../core";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
-import { clipByGlobalNorm, setLearningRate } from "./common";
+import { setLearningRate } from "./common";
+import { FlatAdam } from "../nn";
 
 export interface ReinforceOptions extends OnPolicyOptions {
   /** α_π, policy learning rate. */
@@ -48,8 +49,8 @@ export const REINFORCE_DEFAULTS: Readonly<ReinforceOptions> = Object.freeze({
 
 export class Reinforce extends OnPolicyTrainer<ReinforceOptions> {
   readonly algo = "reinforce";
-  readonly piOptimizer: tf.Optimizer;
-  readonly vfOptimizer: tf.Optimizer;
+  readonly piOptimizer: FlatAdam;
+  readonly vfOptimizer: FlatAdam;
 
   constructor(opts: Partial<ReinforceOptions> = {}) {
     const o = resolveOptions(REINFORCE_DEFAULTS, opts, "Reinforce");
@@ -58,8 +59,8 @@ export class Reinforce extends OnPolicyTrainer<ReinforceOptions> {
     checkPositiveInt(o.vfIters, "vfIters");
     checkPositiveInt(o.vfBatchSize, "vfBatchSize");
     super(o);
-    this.piOptimizer = tf.train.adam(o.piLr);
-    this.vfOptimizer = tf.train.adam(o.vfLr);
+    this.piOptimizer = new FlatAdam(o.piLr);
+    this.vfOptimizer = new FlatAdam(o.vfLr);
   }
 
   protected override optimizers(): Record<string, tf.Optimizer> {
@@ -91,9 +92,8 @@ export class Reinforce extends OnPolicyTrainer<ReinforceOptions> {
         // the advantage is a constant: the reward never receives gradients from the policy loss
         return tf.sub(tf.neg(tf.mean(tf.mul(lp, adv))), tf.mul(o.entCoef, entropy)) as tf.Scalar;
       }, this.policy.trainableVariables);
-      const clipped = clipByGlobalNorm(grads, o.maxGradNorm);
-      this.piOptimizer.applyGradients(clipped.grads);
-      const out = tf.stack([value, ent, clipped.norm]);
+      const norm = this.piOptimizer.step(grads, o.maxGradNorm);
+      const out = tf.stack([value, ent, norm]);
       ent.dispose();
       return out;
     });

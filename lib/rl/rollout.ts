@@ -1,9 +1,9 @@
 /**
  * On-policy rollouts over vectorised environments into a preallocated `RolloutBatch`
- * (CleanRL's `(num_steps, num_envs)` storage), one batched network call and one download per
- * vector step.
+ * (CleanRL's `(num_steps, num_envs)` storage): one plain-JavaScript policy pass per vector
+ * step, one batched TF.js value call per rollout.
  */
-import { tf, ensure, Rng } from "../core";
+import { ensure, Rng, profiler } from "../core";
 import { CategoricalPolicy, ValueNet, sampleCategorical, ActResult } from "../nn";
 import { VecEnvLike, RewardFn, RewardInput } from "./types";
 import { computeGae } from "./gae";
@@ -119,6 +119,7 @@ export class RolloutCollector {
   /** Current observations s_t, [N*obsDim] (our own copy). */
   readonly obs: Float32Array;
   private readonly act: ActResult;
+  private logits = new Float64Array(0);
 
   constructor(env: VecEnvLike, seed: number) {
     this.env = env;
@@ -134,31 +135,34 @@ export class RolloutCollector {
   /**
    * Collects `batch.nSteps` vector steps with `policy` (sampled with `rng`) and `value`.
    * Fills obs, nextObs, actions, envRewards, flags, logProb, values, bootstrapValues, lastValues.
+   *
+   * Each vector step runs the policy once in plain JavaScript (`CategoricalPolicy.logitsArray`:
+   * at N ≈ 10 rows a TF.js call costs more than the arithmetic); the values V(s_t), V(finalObs) at
+   * cut-offs and V(s_T), which no action depends on, are computed afterwards in ONE batched
+   * TF.js call.
    */
   collect(policy: CategoricalPolicy, value: ValueNet, batch: RolloutBatch, rng: Rng): EpisodeStats {
     const { numEnvs: N, obsDim: D } = this.env;
     ensure(batch.nEnvs === N && batch.obsDim === D, "RolloutCollector: batch shape does not match the environments");
     const nA = policy.nActions;
     const stats: EpisodeStats = { returns: [], lengths: [] };
-    const truncIdx: number[] = [];
+    /** Rows cut by the time limit (not terminated): bootstrap from V(finalObs). */
+    const truncRows: number[] = [];
+    if (this.logits.length !== N * nA) this.logits = new Float64Array(N * nA);
+    profiler.begin("rollout");
     for (let t = 0; t < batch.nSteps; t++) {
       const row = t * N;
       batch.obs.set(this.obs, row * D);
-      // one network call and one download: [logits | V] per env
-      const out = tf.tidy(() => {
-        const x = tf.tensor2d(this.obs, [N, D]);
-        return tf.concat([policy.logits(x), value.predict(x).reshape([N, 1])], 1);
-      });
-      const lv = out.dataSync();
-      out.dispose();
-      sampleCategorical(lv, N, nA, rng, false, nA + 1, 0, this.act);
+      profiler.begin("policy");
+      sampleCategorical(policy.logitsArray(this.obs, this.logits), N, nA, rng, false, nA, 0, this.act);
+      profiler.end("policy");
       for (let e = 0; e < N; e++) {
         batch.actions[row + e] = this.act.actions[e];
         batch.logProb[row + e] = this.act.logProb[e];
-        batch.values[row + e] = lv[e * (nA + 1) + nA];
       }
+      profiler.begin("env");
       const r = this.env.step(this.act.actions);
-      truncIdx.length = 0;
+      profiler.end("env");
       batch.nextObs.set(r.obs, row * D);
       for (let e = 0; e < N; e++) {
         const i = row + e;
@@ -171,19 +175,25 @@ export class RolloutCollector {
           batch.nextObs.set(r.finalObs.subarray(e * D, (e + 1) * D), i * D);
           stats.returns.push(r.episodeReturn[e]);
           stats.lengths.push(r.episodeLength[e]);
-          if (!r.terminated[e]) truncIdx.push(e);
+          if (!r.terminated[e]) truncRows.push(i);
         }
-      }
-      if (truncIdx.length > 0) {
-        // time-limit cut-off: bootstrap from V(finalObs), never from the reset observation
-        const fo = new Float32Array(truncIdx.length * D);
-        truncIdx.forEach((e, k) => fo.set(r.finalObs.subarray(e * D, (e + 1) * D), k * D));
-        const v = value.predictArray(fo);
-        truncIdx.forEach((e, k) => (batch.bootstrapValues[row + e] = v[k]));
       }
       this.obs.set(r.obs);
     }
-    batch.lastValues.set(value.predictArray(this.obs));
+    // one value call: [s_0 … s_{T−1} (T·N rows) | finalObs of the cut-off rows | s_T (N rows)]
+    profiler.begin("values");
+    const T = batch.size, K = truncRows.length;
+    const inp = new Float32Array((T + K + N) * D);
+    inp.set(batch.obs.subarray(0, T * D));
+    // time-limit cut-off: bootstrap from V(finalObs), never from the reset observation
+    truncRows.forEach((i, k) => inp.set(batch.nextObs.subarray(i * D, (i + 1) * D), (T + k) * D));
+    inp.set(this.obs, (T + K) * D);
+    const v = value.predictArray(inp);
+    batch.values.set(v.subarray(0, T));
+    truncRows.forEach((i, k) => (batch.bootstrapValues[i] = v[T + k]));
+    batch.lastValues.set(v.subarray(T + K, T + K + N));
+    profiler.end("values");
+    profiler.end("rollout");
     return stats;
   }
 }

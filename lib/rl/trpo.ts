@@ -6,13 +6,15 @@
  * Natural-gradient step: solve F x = g by conjugate gradient, where g = ∇L(θ_old) and F is the
  * Fisher matrix of the categorical policy. F·v is computed analytically (Gauss–Newton form,
  * exact for the KL's Hessian at θ_old): F v = (1/B) Σ_i J_iᵀ (diag(p_i) − p_i p_iᵀ) J_i v, where
- * J_i = ∂logits_i/∂θ; J v by forward mode (`Mlp.jvp`), Jᵀ u by one backward pass. Damping adds
+ * J_i = ∂logits_i/∂θ; J v by forward mode and Jᵀ u by reverse mode on the network linearised once
+ * per update (`MlpLinearisation`: the activations at θ_old are cached, so each product is one
+ * pass over the layers; g = Jᵀ ∂L/∂logits the same way). Damping adds
  * β v. The full step s = √(2δ / xᵀFx) · x has ½ sᵀFs = δ; a backtracking line search on
  * θ_old + cᵏ s accepts the first step with measured KL̄ ≤ δ AND L(θ) > L(θ_old); otherwise the
  * policy is left unchanged. The value function is fitted separately with Adam.
  */
-import { tf, checkPositiveInt, checkNumber } from "../core";
-import { Mlp, flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs } from "../nn";
+import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
+import { Mlp, flatten, unflatten, getFlat, setFlat, categoricalKl, tidyJs, FlatAdam, MlpLinearisation, MlpGram } from "../nn";
 import { RolloutBatch } from "./rollout";
 import { Metrics } from "./types";
 import { OnPolicyTrainer, OnPolicyOptions, ON_POLICY_DEFAULTS, resolveOptions } from "./onpolicy";
@@ -105,7 +107,7 @@ export function fisherVectorProduct(net: Mlp, x: tf.Tensor2D, pOld: tf.Tensor2D,
 
 export class TRPO extends OnPolicyTrainer<TRPOOptions> {
   readonly algo = "trpo";
-  readonly vfOptimizer: tf.Optimizer;
+  readonly vfOptimizer: FlatAdam;
 
   constructor(opts: Partial<TRPOOptions> = {}) {
     const o = resolveOptions(TRPO_DEFAULTS, opts, "TRPO");
@@ -115,7 +117,7 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
     checkNumber(o.backtrackCoef, "backtrackCoef", 0, 1);
     checkPositiveInt(o.backtrackIters, "backtrackIters");
     super(o);
-    this.vfOptimizer = tf.train.adam(o.vfLr);
+    this.vfOptimizer = new FlatAdam(o.vfLr);
   }
 
   protected override optimizers(): Record<string, tf.Optimizer> {
@@ -128,34 +130,63 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
     const net = this.policy.net;
     const vars = net.params;
     const shapes = vars.map((v) => v.shape.slice());
+    profiler.begin("policy");
+    profiler.begin("grad");
     const obs = tf.tensor2d(batch.obs, [B, batch.obsDim]);
     const ret = tf.tensor1d(batch.returns);
+    const x = tf.tidy(() => this.policy.prepare(obs));
+    // the policy linearised at θ_old on this batch: logits, J t and Jᵀ u without recomputing the forward pass
+    const lin = new MlpLinearisation(net, x);
     const c = tf.tidy(() => {
-      const x = this.policy.prepare(obs);
-      const oldLogits = net.apply(x);
+      const oldLogits = lin.out;
       let adv: tf.Tensor1D = tf.tensor1d(batch.advantages);
       if (o.normAdv) {
         const { mean, variance } = tf.moments(adv);
         adv = tf.div(tf.sub(adv, mean), tf.add(tf.sqrt(variance), 1e-8));
       }
-      return { x, oldLogits, pOld: tf.softmax(oldLogits), adv, oneHot: tf.oneHot(tf.tensor1d(batch.actions, "int32"), this.policy.nActions), oldLogProb: tf.tensor1d(batch.logProb) };
+      return { oldLogits, pOld: tf.softmax(oldLogits), adv, oneHot: tf.oneHot(tf.tensor1d(batch.actions, "int32"), this.policy.nActions), oldLogProb: tf.tensor1d(batch.logProb) };
     });
     const surrogate = (logits: tf.Tensor2D): tf.Scalar => {
       const lp = tf.sum(tf.mul(tf.logSoftmax(logits), c.oneHot), 1);
       return tf.mean(tf.mul(tf.exp(tf.sub(lp, c.oldLogProb)), c.adv)) as tf.Scalar;
     };
-    // g = ∇L(θ_old)
+    // g = ∇L(θ_old) = Jᵀ ∂L/∂logits, with ∂L/∂logits_i = (1/B) ρ_i Â_i (onehot(a_i) − π_old(·|s_i))
     const { g, surrOld, entropy } = tidyJs(() => {
-      const { value, grads } = tf.variableGrads(() => surrogate(net.apply(c.x)), vars);
-      const ent = tf.mean(tf.neg(tf.sum(tf.mul(c.pOld, tf.logSoftmax(c.oldLogits)), 1)));
-      const flat = tf.concat([flatten(vars.map((v) => grads[v.name])), value.reshape([1]), ent.reshape([1])]).dataSync();
+      const logp = tf.logSoftmax(c.oldLogits);
+      const ratioAdv = tf.mul(tf.exp(tf.sub(tf.sum(tf.mul(logp, c.oneHot), 1), c.oldLogProb)), c.adv);
+      const dLogits = tf.mul(tf.div(ratioAdv, B).reshape([B, 1]), tf.sub(c.oneHot, c.pOld)) as tf.Tensor2D;
+      const ent = tf.mean(tf.neg(tf.sum(tf.mul(c.pOld, logp), 1)));
+      const flat = tf.concat([flatten(lin.vjp(dLogits)), tf.mean(ratioAdv).reshape([1]), ent.reshape([1])]).dataSync();
       const n = flat.length - 2;
       return { g: Float64Array.from(flat.subarray(0, n)), surrOld: flat[n], entropy: flat[n + 1] };
     });
-    const fvp = fisherVectorProduct(net, c.x, c.pOld, o.damping);
+    profiler.end("grad");
+    profiler.begin("cg");
+    // F v + β v = (1/B) Jᵀ (diag(p) − p pᵀ) J v + β v, analytically (see the module comment);
+    // with two actions diag(p) − p pᵀ = q qᵀ, q = √(p₀p₁)(1, −1), and F = (1/B) Σ_i g_i g_iᵀ (MlpLinearisation.gram)
+    let gram: MlpGram | null = null;
+    if (this.policy.nActions === 2) {
+      const q = tf.tidy(() => tf.mul(tf.sqrt(tf.prod(c.pOld, 1, true)), tf.tensor2d([[1, -1]])) as tf.Tensor2D);
+      gram = lin.gram(q);
+      q.dispose();
+    }
+    const fvp = (v: Float64Array): Float64Array =>
+      tidyJs(() => {
+        const vt = tf.tensor1d(Float32Array.from(v));
+        const t = unflatten(vt, shapes);
+        let fv: tf.Tensor[];
+        if (gram) fv = gram.apply(t, 1 / B);
+        else {
+          const pdz = tf.mul(c.pOld, lin.jvp(t));
+          fv = lin.vjp(tf.div(tf.sub(pdz, tf.mul(c.pOld, tf.sum(pdz, 1, true))), B) as tf.Tensor2D);
+        }
+        return Float64Array.from(tf.add(flatten(fv), tf.mul(o.damping, vt)).dataSync());
+      });
     const xDir = conjugateGradient(fvp, g, o.cgIters);
     const sFs = dot(xDir, fvp(xDir));
     const scale = Math.sqrt((2 * o.maxKl) / Math.max(sFs, 1e-12));
+    profiler.end("cg");
+    profiler.begin("linesearch");
     const theta0 = getFlat(vars);
     const trial = new Float32Array(theta0.length);
     let accepted = false;
@@ -166,7 +197,7 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
       const step = scale * Math.pow(o.backtrackCoef, k);
       for (let i = 0; i < trial.length; i++) trial[i] = theta0[i] + step * xDir[i];
       const res = tidyJs(() => {
-        const logits = net.apply(c.x, { params: unflatten(tf.tensor1d(trial), shapes) });
+        const logits = net.apply(x, { params: unflatten(tf.tensor1d(trial), shapes) });
         return tf.stack([surrogate(logits), tf.mean(categoricalKl(c.oldLogits, logits))]).dataSync();
       });
       if (res[1] <= o.maxKl && res[0] > surrOld) {
@@ -177,8 +208,12 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
       }
     }
     if (accepted) setFlat(vars, trial);
+    profiler.end("linesearch");
+    profiler.end("policy");
     const vLoss = this.fitValue(obs, ret, this.vfOptimizer, o.vfIters, o.vfBatchSize);
-    tf.dispose([obs, ret, c.x, c.oldLogits, c.pOld, c.adv, c.oneHot, c.oldLogProb]);
+    lin.dispose();
+    if (gram) gram.dispose();
+    tf.dispose([obs, ret, x, c.pOld, c.adv, c.oneHot, c.oldLogProb]);
     return {
       "losses/policy": -surrNew,
       "losses/value": vLoss,
