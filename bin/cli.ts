@@ -29,7 +29,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name("ganrl")
-    .description("GANs in reinforcement learning: train experts, evaluate policies, sample demonstrations (CartPole, Acrobot; TF.js)")
+    .description("GANs in reinforcement learning: train experts, evaluate policies, sample demonstrations (CartPole, Acrobot, MountainCar and the seals fixed-horizon variants; TF.js)")
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(`ganrl: ${str.trim().replace(/\n+/g, " ")} (see --help)\n`) })
     .addHelpText("after", "\nAlso: ganrl reproduce <gail|irl|worldmodel> [options]   run a study's sweep and rebuild its tables (ganrl reproduce <study> --help)");
@@ -42,7 +42,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--algo <name>", "algorithm").choices([...ALGOS]).default("ppo"))
     .requiredOption("--env <id>", ENV_HELP, parseEnvId)
     .option("--seed <n>", "seed of everything (weights, sampling, environments)", parseSeed, 0)
-    .option("--steps <n>", "budget in environment steps (default per algorithm, CartPole / Acrobot: ppo 1e5 / 1e6, trpo 5e5, reinforce 3e5 / 1e6, dqn 5e4 / 1e5)", parsePositiveInt)
+    .option("--steps <n>", "budget in environment steps (default per algorithm, CartPole / Acrobot / MountainCar: ppo 1e5 / 1e6 / 1e6, trpo 5e5, reinforce 3e5 / 1e6, dqn 5e4 / 1e5 / 1.2e5)", parsePositiveInt)
     .option("--out <file>", "policy file (default data/experts/<env>.json)")
     .option("--checkpoint-every <n>", "write a checkpoint every n iterations (atomic)", parsePositiveInt, 10)
     .option("--checkpoint <file>", "checkpoint file (default <out> with .ckpt.json)")

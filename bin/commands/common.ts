@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { InvalidArgumentError } from "commander";
 import { tf, Rng, GanrlError, describe, readJson, parseIntegerText } from "../../lib/core";
-import { ENV_IDS, EnvId, isEnvId, makeEnv } from "../../lib/envs";
+import { ENV_IDS, EnvId, getEnvSpec, isEnvId, makeEnv } from "../../lib/envs";
 import { CategoricalPolicy, Mlp, NetJson, loadNet, sampleCategorical } from "../../lib/nn";
 
 /** Exit code of every input error (usage errors included). */
@@ -152,8 +152,8 @@ export function loadActorFor(file: string, envId: EnvId): LoadedActor {
  */
 export function readPolicyJson(file: string, envId: EnvId): NetJson {
   if (!fs.existsSync(file)) {
-    const shipped = fs.existsSync("data/experts") ? fs.readdirSync("data/experts").filter((f) => /^[^.]+-v\d\.json$/.test(f)) : [];
-    const hint = shipped.length ? `shipped experts: ${shipped.map((f) => `data/experts/${f}`).join(", ")}` : "train one with `npx ganrl train-expert --env <id>`";
+    const shipped = ENV_IDS.map((id) => `data/experts/${id}.json`).filter((f) => fs.existsSync(f));
+    const hint = shipped.length ? `shipped experts: ${shipped.join(", ")}` : "train one with `npx ganrl train-expert --env <id>`";
     throw new GanrlError(`policy file ${file} does not exist; ${hint}`);
   }
   const json = readJson(file) as NetJson;
@@ -179,9 +179,9 @@ export function readPolicyJson(file: string, envId: EnvId): NetJson {
   return json;
 }
 
-/** CartPole-v1 and -v0 share observations and dynamics (only the time limit differs). */
-function sameFamily(a: string, b: string): boolean {
-  return a.startsWith("CartPole-") && b.startsWith("CartPole-");
+/** Tasks of one family share dynamics and observation layout (e.g. CartPole-v1, -v0, seals/CartPole-v0: only the time limit or the reward rule differs). */
+function sameFamily(a: string, b: EnvId): boolean {
+  return isEnvId(a) && getEnvSpec(a).family === getEnvSpec(b).family;
 }
 
 // ------------------------------------------------------------------ episodes

@@ -35,7 +35,7 @@
  * steps are bit-identical).
  */
 import { Rng, checkKnownKeys } from "../core";
-import { BASE_OPTION_KEYS, BaseEnvOptions, BoxSpace, ClassicControlEnv, checkNoiseStd, checkParams } from "./env";
+import { BASE_OPTION_KEYS, BaseEnvOptions, BoxSpace, ClassicControlEnv, EnvVariant, checkNoiseStd, checkParams } from "./env";
 import { renderAcrobot } from "./render";
 
 /** Physics parameters of Acrobot (defaults = Gymnasium's class constants). */
@@ -91,6 +91,12 @@ export interface AcrobotOptions extends BaseEnvOptions {
 
 export const ACROBOT_OPTION_KEYS = [...BASE_OPTION_KEYS, "params", "torqueNoiseStd"] as const;
 
+/** An Acrobot task: id, time limit and which observation it shows. */
+export interface AcrobotVariant extends EnvVariant {
+  /** Observe the raw state [θ1, θ2, θ̇1, θ̇2] (the GAIL paper's Acrobot-v0) instead of cos/sin. */
+  readonly rawObservation: boolean;
+}
+
 /** Gymnasium's AVAIL_TORQUE: action 0 → −1, 1 → 0, 2 → +1. */
 const AVAIL_TORQUE = [-1.0, 0.0, 1.0];
 const PI = Math.PI;
@@ -125,15 +131,16 @@ export class AcrobotEnv extends ClassicControlEnv {
   /** Scratch for the four RK4 stages (no allocation per step). */
   private readonly k = new Float64Array(16);
 
-  constructor(opts: AcrobotOptions = {}, id: "Acrobot-v1" | "Acrobot-v0" = "Acrobot-v1") {
+  constructor(opts: AcrobotOptions = {}, variant: AcrobotVariant = { id: "Acrobot-v1", maxEpisodeSteps: 500, rawObservation: false }) {
+    const id = variant.id;
     checkKnownKeys(opts, ACROBOT_OPTION_KEYS, id);
-    super(id, id === "Acrobot-v0" ? 200 : 500, 3, 4, id === "Acrobot-v0" ? 4 : 6, opts);
+    super(id, variant.maxEpisodeSteps, 3, 4, variant.rawObservation ? 4 : 6, opts);
     const p = checkParams(id, ACROBOT_DEFAULTS as AcrobotParams, opts.params, [
       "linkLength1", "linkLength2", "linkMass1", "linkMass2", "linkMoi", "dt", "maxVel1", "maxVel2",
     ]);
     this.params = Object.freeze(p);
     this.torqueNoiseStd = checkNoiseStd(id, "torqueNoiseStd", opts.torqueNoiseStd);
-    this.rawObservation = id === "Acrobot-v0";
+    this.rawObservation = variant.rawObservation;
     const m1 = p.linkMass1, m2 = p.linkMass2, l1 = p.linkLength1, lc1 = p.linkComPos1, lc2 = p.linkComPos2;
     const g = p.gravity;
     this.m2 = m2;
@@ -223,33 +230,42 @@ export class AcrobotEnv extends ClassicControlEnv {
     s[1] = wrap(n1, -PI, PI);
     s[2] = bound(n2, -this.maxVel1, this.maxVel1);
     s[3] = bound(n3, -this.maxVel2, this.maxVel2);
-    const terminated = -Math.cos(s[0]) - Math.cos(s[1] + s[0]) > 1.0;
+    const terminated = acrobotTerminated(s[0], s[1]);
     this.terminatedFlag = terminated;
     return terminated ? 0.0 : -1.0;
   }
 
   writeObs(out: Float32Array, offset: number): void {
-    const s = this.s;
-    if (this.rawObservation) {
-      out[offset] = s[0];
-      out[offset + 1] = s[1];
-      out[offset + 2] = s[2];
-      out[offset + 3] = s[3];
-      return;
-    }
-    // critical: cos/sin are taken in float64, THEN rounded to float32 (np.array(..., dtype=float32)).
-    out[offset] = Math.cos(s[0]);
-    out[offset + 1] = Math.sin(s[0]);
-    out[offset + 2] = Math.cos(s[1]);
-    out[offset + 3] = Math.sin(s[1]);
-    out[offset + 4] = s[2];
-    out[offset + 5] = s[3];
+    writeAcrobotObs(this.s, 0, out, offset, this.rawObservation);
   }
 
   render(): string {
     const p = this.params;
     return renderAcrobot(this.s, { id: this.id, t: this.elapsedSteps, linkLength1: p.linkLength1, linkLength2: p.linkLength2 });
   }
+}
+
+/**
+ * Acrobot's observation of the state `s[so .. so+4)` into `out[oo ..]`: v1 [cos θ1, sin θ1, cos θ2,
+ * sin θ2, θ̇1, θ̇2] (6 numbers), or with `raw` (v0) the state itself (4 numbers).
+ */
+export function writeAcrobotObs(s: ArrayLike<number>, so: number, out: Float32Array, oo: number, raw: boolean): void {
+  if (raw) {
+    for (let i = 0; i < 4; i++) out[oo + i] = s[so + i];
+    return;
+  }
+  // critical: cos/sin are taken in float64, THEN rounded to float32 (np.array(..., dtype=float32)).
+  out[oo] = Math.cos(s[so]);
+  out[oo + 1] = Math.sin(s[so]);
+  out[oo + 2] = Math.cos(s[so + 1]);
+  out[oo + 3] = Math.sin(s[so + 1]);
+  out[oo + 4] = s[so + 2];
+  out[oo + 5] = s[so + 3];
+}
+
+/** Acrobot's termination rule: the free end is above the line one link over the pivot, −cos θ1 − cos(θ2 + θ1) > 1. */
+export function acrobotTerminated(theta1: number, theta2: number): boolean {
+  return -Math.cos(theta1) - Math.cos(theta2 + theta1) > 1.0;
 }
 
 /** Gymnasium's `wrap`: shifts x by whole periods M − m until m <= x <= M. */

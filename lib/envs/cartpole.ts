@@ -24,7 +24,7 @@
  * golden trajectories in `/work/shared/golden`).
  */
 import { Rng, checkKnownKeys } from "../core";
-import { BASE_OPTION_KEYS, BaseEnvOptions, BoxSpace, ClassicControlEnv, checkNoiseStd, checkParams } from "./env";
+import { BASE_OPTION_KEYS, BaseEnvOptions, BoxSpace, ClassicControlEnv, EnvVariant, checkNoiseStd, checkParams } from "./env";
 import { renderCartPole } from "./render";
 
 /** Physics parameters of CartPole (defaults = Gymnasium's). */
@@ -69,7 +69,13 @@ export const CARTPOLE_THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
 /** Cart position at which the episode terminates. */
 export const CARTPOLE_X_THRESHOLD = 2.4;
 
-const FLOAT32_MAX = 3.4028234663852886e38;
+/** CartPole's termination rule: x < −2.4 or x > 2.4 or θ < −12° or θ > 12° (strict comparisons). */
+export function cartPoleTerminated(x: number, theta: number): boolean {
+  return x < -CARTPOLE_X_THRESHOLD || x > CARTPOLE_X_THRESHOLD || theta < -CARTPOLE_THETA_THRESHOLD || theta > CARTPOLE_THETA_THRESHOLD;
+}
+
+/** The largest float32 (NumPy's `np.finfo(np.float32).max`). */
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 export class CartPoleEnv extends ClassicControlEnv {
   readonly observationSpace: BoxSpace;
@@ -84,14 +90,13 @@ export class CartPoleEnv extends ClassicControlEnv {
   private readonly polemassLength: number;
   private readonly forceMag: number;
   private readonly tau: number;
-  private readonly thetaThreshold = CARTPOLE_THETA_THRESHOLD;
-  private readonly xThreshold = CARTPOLE_X_THRESHOLD;
   /** Gymnasium's `steps_beyond_terminated`; -1 stands for None. */
   private stepsBeyondTerminated = -1;
 
-  constructor(opts: CartPoleOptions = {}, id: "CartPole-v1" | "CartPole-v0" = "CartPole-v1") {
+  constructor(opts: CartPoleOptions = {}, variant: EnvVariant = { id: "CartPole-v1", maxEpisodeSteps: 500 }) {
+    const id = variant.id;
     checkKnownKeys(opts, CARTPOLE_OPTION_KEYS, id);
-    super(id, id === "CartPole-v0" ? 200 : 500, 2, 4, 4, opts);
+    super(id, variant.maxEpisodeSteps, 2, 4, 4, opts);
     const p = checkParams(id, CARTPOLE_DEFAULTS as CartPoleParams, opts.params, ["massCart", "massPole", "length", "tau"]);
     this.params = Object.freeze(p);
     this.forceNoiseStd = checkNoiseStd(id, "forceNoiseStd", opts.forceNoiseStd);
@@ -102,10 +107,15 @@ export class CartPoleEnv extends ClassicControlEnv {
     this.polemassLength = p.massPole * p.length;
     this.forceMag = p.forceMag;
     this.tau = p.tau;
-    // Bounds are twice the termination thresholds, so a failing observation stays inside them.
-    const high = new Float32Array([this.xThreshold * 2, FLOAT32_MAX, this.thetaThreshold * 2, FLOAT32_MAX]);
+    const high = this.observationHigh();
     const low = high.map((v) => -v);
     this.observationSpace = Object.freeze({ shape: [4], low, high });
+  }
+
+  /** Upper bounds of the observation box (the lower bounds are their negatives). */
+  protected observationHigh(): Float32Array {
+    // Bounds are twice the termination thresholds, so a failing observation stays inside them.
+    return new Float32Array([CARTPOLE_X_THRESHOLD * 2, FLOAT32_MAX, CARTPOLE_THETA_THRESHOLD * 2, FLOAT32_MAX]);
   }
 
   stateNames(): string[] {
@@ -145,8 +155,7 @@ export class CartPoleEnv extends ClassicControlEnv {
     s[2] = theta + tau * thetaDot;
     s[3] = thetaDot + tau * thetaacc;
 
-    const nx = s[0], nth = s[2];
-    const terminated = nx < -this.xThreshold || nx > this.xThreshold || nth < -this.thetaThreshold || nth > this.thetaThreshold;
+    const terminated = cartPoleTerminated(s[0], s[2]);
     this.terminatedFlag = terminated;
     if (!terminated) return 1.0;
     if (this.stepsBeyondTerminated < 0) {

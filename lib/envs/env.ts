@@ -3,7 +3,7 @@
  * (elapsed steps, `truncated`), reset/seed handling, action validation, observation buffers
  * and the one-time warning for stepping a finished episode.
  *
- * Subclasses (`CartPoleEnv`, `AcrobotEnv`) supply the physics: `sampleInitialState`,
+ * Subclasses (`CartPoleEnv`, `AcrobotEnv`, `MountainCarEnv` and the seals variants) supply the physics: `sampleInitialState`,
  * `advance` (one integration step, returns the reward) and `writeObs`.
  *
  * Randomness: every environment owns a seeded `Rng` (xoroshiro128+, see `lib/core/rng.ts`).
@@ -13,9 +13,28 @@
  */
 import { Rng, GanrlError, checkSeed, describe } from "../core";
 
-/** The environment ids ganrl provides. `-v0` are the GAIL paper's (Ho & Ermon 2016) variants. */
-export const ENV_IDS = ["CartPole-v1", "CartPole-v0", "Acrobot-v1", "Acrobot-v0"] as const;
+/**
+ * The environment ids ganrl provides (each has an `EnvSpec`, see `specs.ts`). `CartPole-v0` and
+ * `Acrobot-v0` are the GAIL paper's (Ho & Ermon 2016) variants; `seals/*` are the fixed-horizon
+ * variants of the seals package (the Python imitation library's benchmarks).
+ */
+export const ENV_IDS = [
+  "CartPole-v1",
+  "CartPole-v0",
+  "Acrobot-v1",
+  "Acrobot-v0",
+  "MountainCar-v0",
+  "seals/CartPole-v0",
+  "seals/MountainCar-v0",
+] as const;
 export type EnvId = (typeof ENV_IDS)[number];
+
+/** Which registered task an environment class instance is: its id and Gymnasium's time limit. */
+export interface EnvVariant {
+  readonly id: EnvId;
+  /** `TimeLimit`'s max_episode_steps: `truncated` once this many steps were taken. */
+  readonly maxEpisodeSteps: number;
+}
 
 /** A box observation space (Gymnasium's `spaces.Box`, dtype float32). */
 export interface BoxSpace {

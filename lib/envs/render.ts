@@ -90,6 +90,43 @@ export function renderAcrobot(
   return `${SVG_OPEN}${defs}${statics}<!--frame-->${dyn}<!--/frame-->${pivot}</svg>`;
 }
 
+/**
+ * MountainCar as Gymnasium draws it: positions −1.2..0.6 across 600 px, the hill
+ * y = 0.45·sin(3x) + 0.55 (Gymnasium's `_height`, the valley sin(3x) scaled to the screen), the
+ * car 40×20 px with two wheels, 10 px above the curve and tilted by cos(3x) rad, and the flag at
+ * the goal x = 0.5.
+ */
+export function renderMountainCar(s: ArrayLike<number>, info: { id: string; t: number }): string {
+  const minX = -1.2, maxX = 0.6, goal = 0.5;
+  const scale = W / (maxX - minX);
+  const height = (x: number) => Math.sin(3 * x) * 0.45 + 0.55;
+  // Gymnasium draws with y up; SVG's y points down.
+  const px = (x: number) => (x - minX) * scale;
+  const py = (y: number) => H - y * scale;
+  const pts: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const x = minX + ((maxX - minX) * i) / 99;
+    pts.push(`${f(px(x))} ${f(py(height(x)))}`);
+  }
+  const flagX = px(goal), flagY1 = py(height(goal)), flagY2 = flagY1 - 50;
+  const defs =
+    `<defs><style>.t{font:14px sans-serif;fill:#444}</style>` +
+    `<g id="car"><rect x="-20" y="-20" width="40" height="20" fill="#222"/>` +
+    `<circle cx="10" r="8" fill="#808080"/><circle cx="-10" r="8" fill="#808080"/></g></defs>`;
+  const statics =
+    `<rect width="${W}" height="${H}" fill="#fff"/>` +
+    `<path d="M${pts.join("L")}" fill="none" stroke="#000" stroke-width="2"/>` +
+    `<line x1="${f(flagX)}" y1="${f(flagY1)}" x2="${f(flagX)}" y2="${f(flagY2)}" stroke="#000"/>` +
+    `<path d="M${f(flagX)} ${f(flagY2)}L${f(flagX)} ${f(flagY2 + 10)}L${f(flagX + 25)} ${f(flagY2 + 5)}Z" fill="#cccc00"/>`;
+  // The wheels' centres sit on the car's bottom edge, 10 px (Gymnasium's clearance) above the curve;
+  // the car turns about that point.
+  const deg = (Math.cos(3 * s[0]) * 180) / Math.PI;
+  const dyn =
+    `<use xlink:href="#car" transform="translate(${f(px(s[0]))} ${f(py(height(s[0])) - 10)}) rotate(${f(-deg)})"/>` +
+    `<text class="t" x="10" y="22">${esc(info.id)} t=${info.t}</text>`;
+  return `${SVG_OPEN}${defs}${statics}<!--frame-->${dyn}<!--/frame--></svg>`;
+}
+
 export interface AnimateOptions {
   /** Frames per second (default 50, CartPole's render_fps; Acrobot's is 15). */
   fps?: number;

@@ -24,7 +24,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { createHash } from "crypto";
 import { repoRoot, meanStd, GanrlError, initBackend, Rng, BackendName } from "../core";
-import { makeEnv } from "../envs";
+import { getEnvSpec, makeEnv } from "../envs";
 import { loadDemos, takeTrajectories } from "../data";
 import { GAIL, GAIL_DEFAULTS, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
 import { evaluate, Actor } from "../rl";
@@ -301,8 +301,8 @@ export interface GailRunResult extends Record<string, unknown> {
   stdReturn: number;
   envSteps: number;
   wallSeconds: number;
-  /** First environment step at which the evaluation mean reached 475 (CartPole-v1) — null otherwise. */
-  stepsTo475: number | null;
+  /** First environment step at which the evaluation mean reached the env's `rewardThreshold` (CartPole-v1: 475) — null otherwise. */
+  stepsToThreshold: number | null;
   curve: CurvePoint[];
 }
 
@@ -321,12 +321,13 @@ export async function runGail(s: RunSpec): Promise<GailRunResult> {
     const bc = trainBC(demos, { ...preset.bc, envId: p.envId, seed: p.seed });
     const ev = evaluate(bc.policy, p.envId, { episodes: p.evalEpisodes, seed: EVAL_SEED, deterministic: true });
     bc.policy.dispose();
-    return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: 0, wallSeconds: (Date.now() - t0) / 1000, stepsTo475: null, curve: [] };
+    return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: 0, wallSeconds: (Date.now() - t0) / 1000, stepsToThreshold: null, curve: [] };
   }
   const control = p.algo === "GAIL" ? {} : { control: CONTROL_OF[p.algo as (typeof CONTROL_ALGOS)[number]] };
   const gail = new GAIL({ ...preset.gail, ...(p.overrides ?? {}), ...control, envId: p.envId, demos, seed: p.seed });
   const curve: CurvePoint[] = [];
-  let stepsTo475: number | null = null;
+  const threshold = getEnvSpec(p.envId).rewardThreshold;
+  let stepsToThreshold: number | null = null;
   const evalEvery = gail.opts.evalEvery;
   const result = await gail.learn(p.steps ?? preset.totalSteps, {
     callback: ({ step, metrics }) => {
@@ -334,13 +335,13 @@ export async function runGail(s: RunSpec): Promise<GailRunResult> {
       const fresh = evalEvery > 0 && metrics["time/round"] % evalEvery === 0;
       const ev = metrics["eval/return"];
       const evalReturn = fresh && typeof ev === "number" && Number.isFinite(ev) ? ev : null;
-      if (evalReturn !== null && evalReturn >= 475 && stepsTo475 === null && p.envId === "CartPole-v1") stepsTo475 = step;
+      if (evalReturn !== null && threshold !== null && evalReturn >= threshold && stepsToThreshold === null) stepsToThreshold = step;
       curve.push({ step, evalReturn, trainReturn: metrics["gen/epReturn"] ?? NaN, accExpert: metrics["disc/accExpert"] ?? NaN, accGen: metrics["disc/accGen"] ?? NaN });
     },
   });
   const ev = gail.evaluate(p.evalEpisodes, EVAL_SEED, true);
   gail.dispose();
-  return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: result.step, wallSeconds: (Date.now() - t0) / 1000, stepsTo475, curve };
+  return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: result.step, wallSeconds: (Date.now() - t0) / 1000, stepsToThreshold, curve };
 }
 
 /** Reference returns for normalisation: a uniform-random policy (0) and our expert (1). */

@@ -5,7 +5,7 @@
  * discriminator trains on (with DAC's absorbing-state rows).
  */
 import { Rng, GanrlError, ensure, checkPositiveInt, checkSeed, describe } from "../core";
-import { makeEnv, isEnvId, ENV_IDS, EnvId } from "../envs";
+import { makeEnv, getEnvSpec, EnvId } from "../envs";
 import { DemoSet, DEMOS_FORMAT, Trajectory, loadDemos, validateDemoSet, toTransitions, trajectoryStats, Transitions } from "../data";
 import { Actor } from "../rl";
 
@@ -17,7 +17,7 @@ export type DemoSource = DemoSet | string;
  * demonstrations. Errors name the file, the trajectory and the field at fault.
  */
 export function resolveDemos(demos: DemoSource, envId: string, what = "demonstrations"): DemoSet {
-  if (!isEnvId(envId)) throw new GanrlError(`unknown environment id ${describe(envId)}; valid ids: ${ENV_IDS.join(", ")}`);
+  getEnvSpec(envId); // an unknown id throws, listing the valid ones
   if (typeof demos === "string") return loadDemos(demos, envId);
   if (demos === null || typeof demos !== "object") {
     throw new GanrlError(`${what} must be a ganrl-demos/1 object or a path to one, got ${describe(demos)}`);
@@ -26,19 +26,16 @@ export function resolveDemos(demos: DemoSource, envId: string, what = "demonstra
 }
 
 /**
- * Hand-written controllers (test fixtures and sanity baselines), as batched actors:
- * - CartPole: push right iff θ + 0.5·θ̇ > 0 (scores 500 on CartPole-v1);
- * - Acrobot (v1 obs [cos θ1, sin θ1, cos θ2, sin θ2, θ̇1, θ̇2]; v0 obs [θ1, θ2, θ̇1, θ̇2]): torque +1
- *   iff θ̇2 > 0, else −1 (pumps energy; about −88 on Acrobot-v1).
+ * The environment's hand-written controller (`EnvSpec.controller`; test fixtures and sanity
+ * baselines) as a batched actor: CartPole pushes right iff θ + 0.5·θ̇ > 0 (500 on CartPole-v1),
+ * Acrobot applies torque +1 iff θ̇2 > 0 else −1 (about −88 on Acrobot-v1), MountainCar pushes
+ * right iff v ≥ 0 else left (about −119 on MountainCar-v0); `EnvSpec.reference.controller` has
+ * the measured returns.
  */
 export function handCodedExpert(envId: string): Actor {
-  if (!isEnvId(envId)) throw new GanrlError(`unknown environment id ${describe(envId)}; valid ids: ${ENV_IDS.join(", ")}`);
-  const obsDim = makeEnv(envId).obsDim;
-  const rule: (o: Float32Array, k: number) => number = envId.startsWith("CartPole")
-    ? (o, k) => (o[k + 2] + 0.5 * o[k + 3] > 0 ? 1 : 0)
-    : envId === "Acrobot-v1"
-      ? (o, k) => (o[k + 5] > 0 ? 2 : 0)
-      : (o, k) => (o[k + 3] > 0 ? 2 : 0);
+  const spec = getEnvSpec(envId);
+  const obsDim = spec.obsDim;
+  const rule = spec.controller;
   return {
     obsDim,
     act(obs: Float32Array) {
@@ -63,7 +60,7 @@ export interface RecordOptions {
 
 /** Runs `actor` for whole episodes and returns them as a validated `ganrl-demos/1` set. */
 export function recordDemos(actor: Actor, envId: string, opts: RecordOptions): DemoSet {
-  if (!isEnvId(envId)) throw new GanrlError(`unknown environment id ${describe(envId)}; valid ids: ${ENV_IDS.join(", ")}`);
+  getEnvSpec(envId); // an unknown id throws, listing the valid ones
   checkPositiveInt(opts.episodes, "recordDemos episodes");
   const seed = opts.seed ?? 1000;
   checkSeed(seed, "recordDemos seed");

@@ -37,8 +37,8 @@
  *   up to shaping and positive scale; 1 means anti-correlated (R1 = −R2 + shaping);
  *   two unrelated rewards sit near √½ ≈ 0.71.
  */
-import { tf, GanrlError, Rng, ensure, checkNumber, checkPositiveInt, checkSeed, describe } from "../core";
-import { makeEnv, makeVecEnv, CARTPOLE_THETA_THRESHOLD, CARTPOLE_X_THRESHOLD, EnvOptions } from "../envs";
+import { tf, Rng, ensure, checkNumber, checkPositiveInt, checkSeed } from "../core";
+import { makeEnv, makeVecEnv, getEnvSpec, specFeature, EnvOptions } from "../envs";
 import { Actor, RewardFn, RewardInput, PPO, PPOOptions, addEntropyBonus } from "../rl";
 import { meanStd } from "../core";
 import { withAbsorbingRows, toDiscBatch, GAIL, rewardOfLogit } from "../imitation";
@@ -56,11 +56,9 @@ export interface RewardModel {
   potential: ((obs: Float32Array, absorbing: Uint8Array, n: number) => Float32Array) | null;
 }
 
-/** True reward of a non-absorbing state in the absorbing form (CartPole +1, Acrobot −1). */
+/** True reward of a non-absorbing state in the absorbing form (`EnvSpec.stepRewards.alive`: CartPole +1, Acrobot and MountainCar −1). */
 export function aliveReward(envId: string): number {
-  if (envId.startsWith("CartPole")) return 1;
-  if (envId.startsWith("Acrobot")) return -1;
-  throw new GanrlError(`no true reward defined for ${describe(envId)}; valid: CartPole-v1, CartPole-v0, Acrobot-v1, Acrobot-v0`);
+  return specFeature(getEnvSpec(envId), "stepRewards", "the true reward in the absorbing form").alive;
 }
 
 /** The true reward as a `RewardModel`: aliveReward on S, 0 on s_a. */
@@ -372,51 +370,40 @@ export interface RewardGrid {
   z: number[][];
 }
 
-/** The state at grid point (u, v): CartPole (x = u, θ = v, velocities 0); Acrobot (θ1 = u, θ2 = v, velocities 0). */
-export function gridState(envId: string, u: number, v: number): number[] {
-  if (envId.startsWith("CartPole")) return [u, 0, v, 0];
-  if (envId === "Acrobot-v1") return [Math.cos(u), Math.sin(u), Math.cos(v), Math.sin(v), 0, 0];
-  if (envId === "Acrobot-v0") return [u, v, 0, 0];
-  throw new GanrlError(`no reward grid for ${describe(envId)}`);
-}
-
-/** Whether a grid state is terminal (CartPole: outside ±2.4 m or ±12°; Acrobot: tip above the bar). */
-export function gridTerminal(envId: string, u: number, v: number): boolean {
-  if (envId.startsWith("CartPole")) return Math.abs(u) > CARTPOLE_X_THRESHOLD || Math.abs(v) > CARTPOLE_THETA_THRESHOLD;
-  return -Math.cos(u) - Math.cos(u + v) > 1.0;
-}
-
 /**
- * A model's state reward over the env's two display coordinates (CartPole: cart position ×
- * pole angle; Acrobot: θ1 × θ2), action-averaged; terminal grid states take the absorbing value
- * u(s_a) when `terminalIsAbsorbing` (the true reward's convention), else the net's own value there.
+ * A model's state reward over the env's two display coordinates (`EnvSpec.rewardGrid`: CartPole
+ * cart position × pole angle; Acrobot θ1 × θ2; MountainCar position × velocity), action-averaged;
+ * terminal grid states take the absorbing value u(s_a) when `terminalIsAbsorbing` (the true
+ * reward's convention), else the net's own value there.
  */
 export function rewardGrid(model: RewardModel, envId: string, size = 41, terminalIsAbsorbing = false): RewardGrid {
   checkPositiveInt(size, "grid size");
-  const cart = envId.startsWith("CartPole");
-  const xr = cart ? [-3, 3] : [-Math.PI, Math.PI];
-  const yr = cart ? [-0.3, 0.3] : [-Math.PI, Math.PI];
+  const spec = getEnvSpec(envId);
+  const grid = specFeature(spec, "rewardGrid", "a reward grid");
+  const xr = grid.xRange;
+  const yr = grid.yRange;
   const x = Array.from({ length: size }, (_, i) => xr[0] + ((xr[1] - xr[0]) * i) / (size - 1));
   const y = Array.from({ length: size }, (_, i) => yr[0] + ((yr[1] - yr[0]) * i) / (size - 1));
-  const d = gridState(envId, 0, 0).length;
+  const d = spec.obsDim;
   const n = size * size;
   const obs = new Float32Array(n * d);
   const absorbing = new Uint8Array(n);
   for (let iy = 0; iy < size; iy++)
     for (let ix = 0; ix < size; ix++) {
       const k = iy * size + ix;
-      obs.set(gridState(envId, x[ix], y[iy]), k * d);
-      if (terminalIsAbsorbing && gridTerminal(envId, x[ix], y[iy])) absorbing[k] = 1;
+      const state = grid.state(x[ix], y[iy]);
+      spec.observe(state, 0, obs, k * d);
+      if (terminalIsAbsorbing && spec.terminated(state, 0)) absorbing[k] = 1;
     }
-  const nA = envId.startsWith("CartPole") ? 2 : 3;
+  const nA = spec.nActions;
   const z = new Float64Array(n);
   for (let a = 0; a < nA; a++) {
     const u = model.u(obs, new Int32Array(n).fill(a), absorbing, n);
     for (let k = 0; k < n; k++) z[k] += u[k] / nA;
   }
   return {
-    xName: cart ? "cart position x (m)" : "θ1 (rad)",
-    yName: cart ? "pole angle θ (rad)" : "θ2 (rad)",
+    xName: grid.xName,
+    yName: grid.yName,
     x,
     y,
     z: Array.from({ length: size }, (_, iy) => Array.from(z.subarray(iy * size, (iy + 1) * size))),

@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Rng, ensure, checkPositiveInt, repoRoot, readJson } from "../core";
 import { CategoricalPolicy, NetJson } from "../nn";
+import { getEnvSpec } from "../envs";
 import { WorldSpec, WorldVariant, stateDiff } from "./spec";
 
 export const ACTION_SOURCES = ["random", "expert", "mixed"] as const;
@@ -47,10 +48,10 @@ export interface TransitionSet {
 /** An action rule on observations (deterministic unless it draws from `rng`). */
 export type ObsPolicy = (obs: Float32Array, rng: Rng) => number;
 
-/** The hand-written controllers used when no trained expert is available. */
+/** The environment's hand-written controller (`EnvSpec.controller`), used when no trained expert is available. */
 export function controllerPolicy(spec: WorldSpec): ObsPolicy {
-  if (spec.envId === "CartPole-v1") return (o) => (o[2] + 0.5 * o[3] > 0 ? 1 : 0);
-  return (o) => (o[5] > 0 ? 2 : 0);
+  const rule = getEnvSpec(spec.envId).controller;
+  return (o) => rule(o, 0);
 }
 
 /** The expert: `data/experts/<env>.json` (argmax of the saved policy) if it exists, else `controllerPolicy`. */

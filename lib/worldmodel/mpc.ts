@@ -9,14 +9,14 @@
  *
  * Score of a sequence: Σ_t r_t from the known reward rule until the first predicted termination
  * (then 0, the episode is over), plus an optional shaping term `shaping` × c(s_t) per step, where
- * c is a documented function of the state (CartPole: −(θ/θ_max)² − (x/x_max)², how far the state
+ * c is a documented function of the state (`EnvSpec.worldModel.shaping`; CartPole: −(θ/θ_max)² − (x/x_max)², how far the state
  * is from the termination boundary; Acrobot: the free end's height −cos θ1 − cos(θ1 + θ2), which
  * the goal asks to raise). With the sparse rewards of these tasks (CartPole: 1 per step whatever
  * happens; Acrobot: −1 until the goal) most sampled sequences tie on the reward alone; the shaping
  * breaks ties towards states that are further from failing / closer to the goal.
  */
-import { Rng, checkPositiveInt, checkNumber, checkKnownKeys, ensure, checkSeed } from "../core";
-import { CARTPOLE_THETA_THRESHOLD, CARTPOLE_X_THRESHOLD } from "../envs";
+import { GanrlError, Rng, checkPositiveInt, checkNumber, checkKnownKeys, ensure, checkSeed } from "../core";
+import { MpcShaping, isUnsupported } from "../envs";
 import { DynamicsModel } from "./imagine";
 import { WorldSpec, WorldVariant } from "./spec";
 
@@ -50,13 +50,14 @@ export const MPC_DEFAULTS: Readonly<MpcOptions> = Object.freeze({
   seed: 0,
 });
 
-/** The shaping function c(s) described above. */
+/** The shaping function c(s) described above (`EnvSpec.worldModel.shaping`); a `GanrlError` for a task that has none. */
 export function shapingTerm(spec: WorldSpec, s: ArrayLike<number>, o: number): number {
-  if (spec.envId === "CartPole-v1") {
-    const a = s[o + 2] / CARTPOLE_THETA_THRESHOLD, b = s[o] / CARTPOLE_X_THRESHOLD;
-    return -(a * a) - b * b;
-  }
-  return -Math.cos(s[o]) - Math.cos(s[o + 1] + s[o]);
+  return shapingOf(spec).term(s, o);
+}
+
+function shapingOf(spec: WorldSpec): MpcShaping {
+  if (isUnsupported(spec.shaping)) throw new GanrlError(`MPC shaping is not defined for ${spec.envId}: ${spec.shaping.unsupported}`);
+  return spec.shaping;
 }
 
 export class MpcController {
@@ -80,6 +81,7 @@ export class MpcController {
     checkNumber(o.shaping, "MPC shaping", 0);
     checkNumber(o.gamma, "MPC gamma", 0, 1);
     checkSeed(o.seed, "MPC seed");
+    if (o.shaping > 0) shapingOf(model.spec); // a task without a shaping term fails here, not mid-episode
     this.model = model;
     this.opts = Object.freeze(o);
     this.rng = new Rng(o.seed);
@@ -91,6 +93,7 @@ export class MpcController {
     const spec = this.model.spec;
     const { horizon: H, samples: N, iterations, elites, smoothing, shaping, gamma } = this.opts;
     const D = spec.stateDim, A = spec.nActions;
+    const c = shaping > 0 ? shapingOf(spec) : null;
     ensure(state.length === D, () => `MpcController.act: state must hold ${D} numbers`);
     // probs[t*A + a]: the sampling distribution of step t
     const probs = new Float64Array(H * A).fill(1 / A);
@@ -113,7 +116,7 @@ export class MpcController {
         for (let i = 0; i < N; i++) {
           if (!alive[i]) continue;
           const term = spec.terminated(s, i * D);
-          scores[i] += disc * (spec.reward(term) + (term ? 0 : shaping * shapingTerm(spec, s, i * D)));
+          scores[i] += disc * (spec.reward(term) + (term || c === null ? 0 : shaping * c.term(s, i * D)));
           if (term) alive[i] = 0;
         }
         disc *= gamma;

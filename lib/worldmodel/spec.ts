@@ -2,7 +2,9 @@
  * What a world model needs to know about an environment besides its transitions: the shape of
  * the internal state, which entries are angles (wrapped into [−π, π]) or clipped velocities,
  * the network input features of a state, the observation derived from a state, and the KNOWN
- * termination and reward rules.
+ * termination and reward rules. All of it is read from the environment's `EnvSpec`
+ * (`lib/envs/specs.ts`: `terminated`, `stepRewards`, `observe`, `worldModel`); a task whose spec
+ * has no world-model description (the seals variants) is a `GanrlError` naming it.
  *
  * Termination and reward are not learned. They are computed from the predicted next state with
  * the environment's own rules (CartPole: |x| > 2.4 or |θ| > 12°, reward 1 on every step including
@@ -13,15 +15,10 @@
  * termination or reward error therefore comes from state-prediction error, which is what the
  * termination-accuracy metric measures. (Notebook 10, section "Termination and reward".)
  */
-import { GanrlError, describe } from "../core";
-import {
-  CARTPOLE_THETA_THRESHOLD,
-  CARTPOLE_X_THRESHOLD,
-  ClassicControlEnv,
-  makeEnv,
-} from "../envs";
+import { GanrlError } from "../core";
+import { ClassicControlEnv, EnvId, MpcShaping, Unsupported, getEnvSpec, isUnsupported, makeEnv, specFeature } from "../envs";
 
-/** The environments a world model is provided for (internal states of Gymnasium's v1 tasks). */
+/** The environments of the world-model experiments (any id whose `EnvSpec` has a `worldModel` works). */
 export const WORLD_ENV_IDS = ["CartPole-v1", "Acrobot-v1"] as const;
 export type WorldEnvId = (typeof WORLD_ENV_IDS)[number];
 
@@ -32,7 +29,7 @@ export interface WorldVariant {
 }
 
 export interface WorldSpec {
-  readonly envId: WorldEnvId;
+  readonly envId: EnvId;
   /** Entries of the internal float64 state (CartPole [x, ẋ, θ, θ̇]; Acrobot [θ1, θ2, θ̇1, θ̇2]). */
   readonly stateDim: number;
   readonly nActions: number;
@@ -55,76 +52,46 @@ export interface WorldSpec {
   terminated(s: ArrayLike<number>, so: number): boolean;
   /** The known reward of a step that lands in a state with this termination flag. */
   reward(terminated: boolean): number;
+  /** The MPC's hand-written shaping c(s) (see mpc.ts), where the task has one. */
+  readonly shaping: MpcShaping | Unsupported;
   /** A real environment of this spec (for data, references and scoring). */
   makeEnv(variant: WorldVariant, seed: number): ClassicControlEnv;
 }
 
-const cartPoleSpec: WorldSpec = Object.freeze({
-  envId: "CartPole-v1" as const,
-  stateDim: 4,
-  nActions: 2,
-  obsDim: 4,
-  featureDim: 4,
-  angleDims: [] as number[],
-  bounds: [null, null, null, null],
-  maxEpisodeSteps: 500,
-  stateNames: ["x", "x_dot", "theta", "theta_dot"],
-  features(s: ArrayLike<number>, so: number, out: Float32Array, oo: number) {
-    for (let i = 0; i < 4; i++) out[oo + i] = s[so + i];
-  },
-  observe(s: ArrayLike<number>, so: number, out: Float32Array, oo: number) {
-    for (let i = 0; i < 4; i++) out[oo + i] = s[so + i];
-  },
-  terminated(s: ArrayLike<number>, so: number) {
-    const x = s[so], th = s[so + 2];
-    return x < -CARTPOLE_X_THRESHOLD || x > CARTPOLE_X_THRESHOLD || th < -CARTPOLE_THETA_THRESHOLD || th > CARTPOLE_THETA_THRESHOLD;
-  },
-  reward(_terminated: boolean) {
-    return 1.0;
-  },
-  makeEnv(variant: WorldVariant, seed: number) {
-    return makeEnv("CartPole-v1", { seed, forceNoiseStd: variant.noiseStd });
-  },
-});
+const WORLD_SPECS = new Map<EnvId, WorldSpec>();
 
-const acrobotFeatures = (s: ArrayLike<number>, so: number, out: Float32Array, oo: number) => {
-  out[oo] = Math.cos(s[so]);
-  out[oo + 1] = Math.sin(s[so]);
-  out[oo + 2] = Math.cos(s[so + 1]);
-  out[oo + 3] = Math.sin(s[so + 1]);
-  out[oo + 4] = s[so + 2];
-  out[oo + 5] = s[so + 3];
-};
-
-const acrobotSpec: WorldSpec = Object.freeze({
-  envId: "Acrobot-v1" as const,
-  stateDim: 4,
-  nActions: 3,
-  obsDim: 6,
-  featureDim: 6,
-  angleDims: [0, 1],
-  bounds: [null, null, [-4 * Math.PI, 4 * Math.PI] as const, [-9 * Math.PI, 9 * Math.PI] as const],
-  maxEpisodeSteps: 500,
-  stateNames: ["theta1", "theta2", "dtheta1", "dtheta2"],
-  // critical: raw angles jump by 2π at ±π; the network sees cos/sin, never the raw angle.
-  features: acrobotFeatures,
-  observe: acrobotFeatures,
-  terminated(s: ArrayLike<number>, so: number) {
-    return -Math.cos(s[so]) - Math.cos(s[so + 1] + s[so]) > 1.0;
-  },
-  reward(terminated: boolean) {
-    return terminated ? 0.0 : -1.0;
-  },
-  makeEnv(variant: WorldVariant, seed: number) {
-    return makeEnv("Acrobot-v1", { seed, torqueNoiseStd: variant.noiseStd });
-  },
-});
-
-/** The spec of a world-model environment id. */
+/** The world-model view of an environment's `EnvSpec`; a `GanrlError` naming the task where it has none. */
 export function worldSpec(envId: string): WorldSpec {
-  if (envId === "CartPole-v1") return cartPoleSpec;
-  if (envId === "Acrobot-v1") return acrobotSpec;
-  throw new GanrlError(`no world-model spec for ${describe(envId)}; valid ids: ${WORLD_ENV_IDS.join(", ")}`);
+  const env = getEnvSpec(envId);
+  const cached = WORLD_SPECS.get(env.id);
+  if (cached) return cached;
+  const wm = specFeature(env, "worldModel", "a world model");
+  const rewards = specFeature(env, "stepRewards", "a world model's known reward");
+  const id = env.id;
+  const noise = wm.noiseOption;
+  const spec: WorldSpec = Object.freeze({
+    envId: id,
+    stateDim: env.stateDim,
+    nActions: env.nActions,
+    obsDim: env.obsDim,
+    featureDim: wm.featureDim,
+    angleDims: wm.angleDims,
+    bounds: wm.bounds,
+    maxEpisodeSteps: env.maxEpisodeSteps,
+    stateNames: env.stateNames,
+    features: wm.features,
+    observe: env.observe,
+    terminated: env.terminated,
+    reward: (terminated: boolean) => (terminated ? rewards.terminal : rewards.alive),
+    shaping: wm.shaping,
+    makeEnv(variant: WorldVariant, seed: number) {
+      if (variant.noiseStd === 0) return makeEnv(id, { seed });
+      if (isUnsupported(noise)) throw new GanrlError(`a stochastic variant (noiseStd ${variant.noiseStd}) is not defined for ${id}: ${noise.unsupported}`);
+      return makeEnv(id, { seed, [noise]: variant.noiseStd });
+    },
+  });
+  WORLD_SPECS.set(id, spec);
+  return spec;
 }
 
 /**

@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { execFile } from "child_process";
 import { initBackend, Rng, repoRoot } from "../../lib/core";
-import { ENV_IDS, EnvId } from "../../lib/envs";
+import { ENV_IDS, EnvId, getEnvSpec } from "../../lib/envs";
 import { CategoricalPolicy } from "../../lib/nn";
 import { loadDemos } from "../../lib/data";
 import { evaluateActor, loadActorFor, shortFloat32 } from "../../bin/commands/common";
@@ -19,10 +19,18 @@ import { evaluateActor, loadActorFor, shortFloat32 } from "../../bin/commands/co
 const CLI = path.join(repoRoot, "bin", "ganrl.cjs");
 const SIZES = [1, 4, 7, 10];
 
-/** A uniform-random policy's mean return (gail-paper.md; v0 limits cap CartPole at 200). */
-const RANDOM: Record<EnvId, number> = { "CartPole-v1": 22.2, "CartPole-v0": 22.2, "Acrobot-v1": -499.1, "Acrobot-v0": -200 };
+/** A uniform-random policy's mean return (measured, `EnvSpec.reference.random`). */
+const RANDOM = Object.fromEntries(ENV_IDS.map((id) => [id, getEnvSpec(id).reference.random.mean])) as Record<EnvId, number>;
 /** What a few expert episodes must beat: far above random. */
-const EXPERT_FLOOR: Record<EnvId, number> = { "CartPole-v1": 400, "CartPole-v0": 190, "Acrobot-v1": -120, "Acrobot-v0": -120 };
+const EXPERT_FLOOR: Record<EnvId, number> = {
+  "CartPole-v1": 400,
+  "CartPole-v0": 190,
+  "Acrobot-v1": -120,
+  "Acrobot-v0": -120,
+  "MountainCar-v0": -130,
+  "seals/CartPole-v0": 450,
+  "seals/MountainCar-v0": -130,
+};
 
 interface CliRun {
   code: number | null;
@@ -80,6 +88,11 @@ test("every shipped expert loads and, in a few episodes, does far better than ra
     assert.ok(s.meanReturn >= EXPERT_FLOOR[env], `${env} expert: ${s.meanReturn} over 3 episodes`);
     const meta = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", `${env}.meta.json`), "utf8"));
     for (const k of ["command", "seed", "wallSeconds", "evaluation", "curve"]) assert.ok(k in meta, `${env}.meta.json lacks ${k}`);
+    // the spec's expert reference is this expert's recorded 100-episode deterministic evaluation
+    const ref = getEnvSpec(env).reference.expert;
+    const det = meta.evaluation.deterministic;
+    assert.equal(det.episodes, ref.episodes, env);
+    assert.ok(Math.abs(det.meanReturn - ref.mean) < 1e-4 && Math.abs(det.stdReturn - ref.std) < 1e-3, `${env}: spec expert ${ref.mean} ± ${ref.std}, meta ${det.meanReturn} ± ${det.stdReturn}`);
   }
 });
 

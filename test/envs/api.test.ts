@@ -14,7 +14,7 @@ function rollout(env: ClassicControlEnv, actions: number[]): number[][] {
 }
 
 test("ENV_IDS and spaces", () => {
-  assert.deepEqual([...ENV_IDS].sort(), ["Acrobot-v0", "Acrobot-v1", "CartPole-v0", "CartPole-v1"]);
+  assert.deepEqual([...ENV_IDS].sort(), ["Acrobot-v0", "Acrobot-v1", "CartPole-v0", "CartPole-v1", "MountainCar-v0", "seals/CartPole-v0", "seals/MountainCar-v0"]);
   const c = makeEnv("CartPole-v1");
   assert.equal(c.id, "CartPole-v1");
   assert.equal(c.maxEpisodeSteps, 500);
@@ -132,7 +132,7 @@ test("stepping after termination follows Gymnasium and warns once per env", () =
 test("determinism by seed; reset(seed) re-seeds; different seeds differ", () => {
   const acts = Array.from({ length: 300 }, (_, i) => (i * 7919) % 3);
   for (const id of ENV_IDS) {
-    const n = id.startsWith("CartPole") ? 2 : 3;
+    const n = makeEnv(id).actionSpace.n;
     const a = rollout(makeEnv(id, { seed: 5 }), acts.map((x) => x % n));
     const b = rollout(makeEnv(id, { seed: 5 }), acts.map((x) => x % n));
     const c = rollout(makeEnv(id, { seed: 6 }), acts.map((x) => x % n));
@@ -302,6 +302,7 @@ test("render: valid-looking SVG for every env", () => {
     const opens = (svg.match(/<g[ >]/g) ?? []).length, closes = (svg.match(/<\/g>/g) ?? []).length;
     assert.equal(opens, closes);
     if (id.startsWith("Acrobot")) assert.match(svg, /goal/);
+    if (id.includes("MountainCar")) assert.match(svg, /fill="#cccc00"/, "the flag");
   }
 });
 

@@ -2,14 +2,16 @@
  * Replays Gymnasium 1.4.0's golden trajectories (copied into test/golden/ from the project's
  * shared/golden, see its README; GANRL_GOLDEN_DIR points elsewhere).
  * CartPole: free-running from `initial_state`, every float64 state bit-identical.
- * Acrobot: one step at a time from the recorded previous state (NumPy's sin/cos may differ from
- * V8's in the last bit), state within 1e-12 relative; obs, reward and flags exact.
+ * Acrobot, MountainCar-v0, seals/CartPole-v0 and seals/MountainCar-v0: one step at a time from
+ * the recorded previous state (glibc's and NumPy's sin/cos may differ from V8's in the last bit),
+ * state within 1e-12 relative; obs, reward and flags exact. For the last three the test also
+ * prints how many episodes replay bit for bit free-running.
  */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { makeEnv, ClassicControlEnv } from "../../lib/envs";
+import { makeEnv, getEnvSpec, ClassicControlEnv, SealsMountainCarEnv } from "../../lib/envs";
 
 const GOLDEN_DIR = process.env.GANRL_GOLDEN_DIR ?? path.resolve(__dirname, "..", "golden");
 
@@ -107,23 +109,35 @@ function checkStepOutputs(
   return st.t <= ep.first_done_step ? r.reward : 0;
 }
 
-test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relative; obs/reward/flags exact", () => {
-  const g = acrobot;
-  assert.equal(g.env_id, "Acrobot-v1");
+/** What a one-step-at-a-time replay found. */
+interface PerStepReport {
+  steps: number;
+  bitIdentical: number;
+  worst: number;
+}
+
+/**
+ * Replays every step of `g` from the recorded previous state (`initial_state` for t = 1): the
+ * state within 1e-12 relative, obs, reward, flags and the step counter exact, and each episode's
+ * total reward. `beforeStep` may set what the state does not hold (seals' absorbing flag).
+ */
+function replayPerStep(g: Golden, beforeStep?: (env: ClassicControlEnv, ep: Episode, st: Step) => void): PerStepReport {
   let steps = 0, bitIdentical = 0, worst = 0;
   for (const ep of g.episodes) {
-    const env = makeEnv("Acrobot-v1");
+    const env = makeEnv(g.env_id);
+    assert.equal(env.maxEpisodeSteps, g.max_episode_steps);
     startFrom(env, ep);
     let prev = ep.initial_state;
     let total = 0;
     countWarnings(() => {
       for (const st of ep.steps) {
-        // setState keeps the elapsed-step counter, so truncation at 500 is checked too.
+        // setState keeps the elapsed-step counter, so truncation is checked too.
         env.setState(prev);
+        beforeStep?.(env, ep, st);
         const r = env.step(st.action);
         const s = env.state;
         let exact = true;
-        for (let i = 0; i < 4; i++) {
+        for (let i = 0; i < s.length; i++) {
           const a = s[i], b = st.state[i];
           const err = Math.abs(a - b) / Math.max(1, Math.abs(b));
           worst = Math.max(worst, err);
@@ -138,10 +152,75 @@ test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relat
     });
     assert.equal(total, ep.total_reward, `${ep.id}: total reward`);
   }
+  return { steps, bitIdentical, worst };
+}
+
+/** Episodes of `g` whose free-running replay from `initial_state` gives every state bit for bit. */
+function freeRunningExact(g: Golden): number {
+  let exact = 0;
+  for (const ep of g.episodes) {
+    const env = makeEnv(g.env_id);
+    startFrom(env, ep);
+    let same = true;
+    countWarnings(() => {
+      for (const st of ep.steps) {
+        env.step(st.action);
+        const s = env.state;
+        for (let i = 0; i < s.length; i++) if (s[i] !== st.state[i]) same = false;
+      }
+    });
+    if (same) exact++;
+  }
+  return exact;
+}
+
+function reportPerStep(name: string, r: PerStepReport, why: string): void {
   console.log(
-    `Acrobot-v1: ${steps} golden steps within 1e-12 (worst relative error ${worst.toExponential(2)}); ` +
-      `${bitIdentical}/${steps} bit-identical (the rest differ by V8 vs glibc/NumPy sin/cos last-bit rounding)`,
+    `${name}: ${r.steps} golden steps within 1e-12 (worst relative error ${r.worst.toExponential(2)}); ` +
+      `${r.bitIdentical}/${r.steps} bit-identical (${why})`,
   );
+}
+
+test("golden Acrobot-v1: each step from the recorded previous state, 1e-12 relative; obs/reward/flags exact", () => {
+  assert.equal(acrobot.env_id, "Acrobot-v1");
+  reportPerStep("Acrobot-v1", replayPerStep(acrobot), "the rest differ by V8 vs glibc/NumPy sin/cos last-bit rounding");
+});
+
+const SIN_COS = "V8's Math.cos/Math.sin vs glibc's last bit";
+
+test("golden MountainCar-v0: each step from the recorded previous state, 1e-12 relative; obs/reward/flags exact", () => {
+  const g = load("mountaincar-v0.json");
+  assert.equal(g.env_id, "MountainCar-v0");
+  reportPerStep("MountainCar-v0", replayPerStep(g), SIN_COS);
+  console.log(`MountainCar-v0: ${freeRunningExact(g)}/${g.episodes.length} episodes bit-exact free-running from initial_state`);
+});
+
+test("golden seals/CartPole-v0: each step from the recorded previous state (θ wrapped), never terminated, 500 steps", () => {
+  const g = load("seals-cartpole-v0.json");
+  assert.equal(g.env_id, "seals/CartPole-v0");
+  for (const ep of g.episodes) assert.equal(ep.first_done_step, 500, `${ep.id}: a seals episode lasts 500 steps`);
+  reportPerStep("seals/CartPole-v0", replayPerStep(g), SIN_COS);
+  console.log(`seals/CartPole-v0: ${freeRunningExact(g)}/${g.episodes.length} episodes bit-exact free-running from initial_state`);
+});
+
+test("golden seals/MountainCar-v0: each step from the recorded state and absorbing flag; frozen after the goal", () => {
+  const g = load("seals-mountaincar-v0.json");
+  assert.equal(g.env_id, "seals/MountainCar-v0");
+  const goal = getEnvSpec("MountainCar-v0");
+  // seals' flag: set once an earlier step of the episode reached the goal or t ≥ 200 (the inner limit).
+  let absorbing = false;
+  const r = replayPerStep(g, (env, ep, st) => {
+    if (st.t === 1) absorbing = false;
+    else {
+      const prev = ep.steps[st.t - 2];
+      absorbing = absorbing || goal.terminated(prev.state, 0) || prev.t >= 200;
+    }
+    assert.ok(env instanceof SealsMountainCarEnv);
+    assert.equal(env.absorbing, absorbing, `${ep.id} t=${st.t}: the env's own absorbing flag`);
+    env.setAbsorbing(absorbing);
+  });
+  reportPerStep("seals/MountainCar-v0", r, SIN_COS);
+  console.log(`seals/MountainCar-v0: ${freeRunningExact(g)}/${g.episodes.length} episodes bit-exact free-running from initial_state`);
 });
 
 test("golden Acrobot-v1: free-running replay stays within 1e-9 for the first 20 steps of every episode", () => {
@@ -162,7 +241,7 @@ test("golden Acrobot-v1: free-running replay stays within 1e-9 for the first 20 
 test("the shipped golden files equal the project's shared/golden copies where those exist", () => {
   const shared = path.resolve(__dirname, "..", "..", "..", "shared", "golden");
   if (!fs.existsSync(shared)) return; // a clone without the project's shared folder beside it
-  for (const name of ["cartpole-v1.json", "acrobot-v1.json"]) {
+  for (const name of ["cartpole-v1.json", "acrobot-v1.json", "mountaincar-v0.json", "seals-cartpole-v0.json", "seals-mountaincar-v0.json"]) {
     assert.equal(fs.readFileSync(path.join(GOLDEN_DIR, name), "utf8"), fs.readFileSync(path.join(shared, name), "utf8"), name);
   }
 });

@@ -7,7 +7,7 @@ import { StoredResult } from "../../lib/experiments";
 const refs = { "CartPole-v1": { random: 20, expert: 500 } };
 
 function run(id: string, params: Record<string, unknown>, result: Partial<GailRunResult>): StoredResult {
-  const full: GailRunResult = { returns: [], lengths: [], meanReturn: 0, stdReturn: 0, envSteps: 0, wallSeconds: 1, stepsTo475: null, curve: [], ...result };
+  const full: GailRunResult = { returns: [], lengths: [], meanReturn: 0, stdReturn: 0, envSteps: 0, wallSeconds: 1, stepsToThreshold: null, curve: [], ...result };
   return { id, params: { protocol: "v1", envId: "CartPole-v1", trajectories: 1, evalEpisodes: 2, preset: "modernCartPole", ...params }, result: full, seconds: 1, finishedAt: "" } as StoredResult;
 }
 
