@@ -5,7 +5,9 @@
  *
  *   for i = 0, 1, …:
  *     discriminator: a few ascent steps on Σ ρ_E log D_E + Σ ρ_π log(1 − D_E)   (D_E = σ(u), expert is high)
- *     policy:        one (natural) gradient step on E_π[r] + λ H(π) with r = reward(u), held fixed
+ *     policy:        one preconditioned gradient step on E_π[r] + λ H(π) with r = reward(u), held fixed
+ *                    (default: the exact gradient divided by d_π(s), i.e. π(a|s)·A(s,a); `policyStep: "natural"`
+ *                    takes the natural gradient A(s,a) instead, as TRPO approximates it)
  *
  * With r = −log(1 − D_E) (the paper's cost c = log D, D = 1 − D_E) and an optimal discriminator,
  * the policy step is a gradient step on ψ_GA*(ρ_π − ρ_E) − λH(π) (Danskin's theorem).
@@ -14,7 +16,7 @@
 import { ensure, checkNumber, checkPositiveInt, describe } from "../core";
 import { TabularMDP, Policy, checkMDP, checkGamma, checkTable, sizes, zeros2 } from "./mdp";
 import { occupancyUnchecked } from "./evaluate";
-import { softmaxPolicy, policyGradientUnchecked } from "./soft";
+import { softmaxPolicy, policyGradientUnchecked, policyStepDirection, POLICY_STEPS, PolicyStep } from "./soft";
 import { RewardForm, REWARD_FORMS, rewardFromLogit, sigmoid, jsDivergence, l1Distance, discriminatorObjective, optimalDiscriminator } from "./divergence";
 
 /** Options of `tabularGail`. */
@@ -33,8 +35,10 @@ export interface TabularGailOptions {
   discLr?: number;
   /** Use D* = ρ_E/(ρ_E + ρ_π) every iteration instead of ascent steps (default false). */
   optimalDiscriminator?: boolean;
-  /** Policy step size (natural gradient; default 0.5). */
+  /** Policy step size (default 0.5). */
   policyLr?: number;
+  /** How the policy gradient becomes a step (see `PolicyStep` in soft.ts; default "state-scaled", π(a|s)·A(s,a)). */
+  policyStep?: PolicyStep;
   /** λ, weight of the causal entropy H(π) (default 0). */
   entropyWeight?: number;
   /** Reward form from the discriminator's logit (default "negLog1mD", the paper's −log D). */
@@ -76,6 +80,8 @@ export function tabularGail(opts: TabularGailOptions): TabularGailResult {
   checkNumber(policyLr, "policyLr", 1e-15);
   const lam = opts.entropyWeight ?? 0;
   checkNumber(lam, "entropyWeight", 0);
+  const policyStep = opts.policyStep ?? "state-scaled";
+  ensure(POLICY_STEPS.includes(policyStep), () => `policyStep must be one of ${POLICY_STEPS.join(", ")}, got ${describe(policyStep)}`);
   const form = opts.reward ?? "negLog1mD";
   ensure(REWARD_FORMS.includes(form), () => `reward must be one of ${REWARD_FORMS.join(", ")}, got ${describe(form)}`);
 
@@ -101,11 +107,8 @@ export function tabularGail(opts: TabularGailOptions): TabularGailResult {
     discObjective.push(discriminatorObjective(u, rhoE, rho));
     // critical: the reward is a constant for the policy step (no gradient flows into the discriminator).
     const cost = u.map((row) => row.map((x) => (Number.isFinite(x) ? -rewardFromLogit(form, x) : 0)));
-    const g = policyGradientUnchecked(mdp, theta, gamma, cost, lam);
-    for (let s = 0; s < nS; s++) {
-      const scale = 1 / Math.max(g.d[s], 1e-12);
-      for (let a = 0; a < nA; a++) theta[s][a] -= policyLr * scale * g.grad[s][a];
-    }
+    const dir = policyStepDirection(policyGradientUnchecked(mdp, theta, gamma, cost, lam), policyStep);
+    for (let s = 0; s < nS; s++) for (let a = 0; a < nA; a++) theta[s][a] -= policyLr * dir[s][a];
   }
   const pi = softmaxPolicy(theta);
   const rho = occupancyUnchecked(mdp, pi, gamma);

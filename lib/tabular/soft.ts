@@ -6,7 +6,7 @@
  * H(π) = E_π[−log π(a|s)] the γ-discounted causal entropy. Derivations:
  * notebooks/03_maxent_irl.ipynb.
  */
-import { GanrlError, ensure, checkNumber } from "../core";
+import { GanrlError, ensure, checkNumber, describe } from "../core";
 import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, checkTable, sizes, zeros2, solverOptions } from "./mdp";
 import { evaluateUnchecked, occupancyUnchecked, stateOccupancyUnchecked, bellmanBackup } from "./evaluate";
 
@@ -134,6 +134,8 @@ export interface PolicyGradient {
   rho: number[][];
   /** d_π(s) = Σ_a ρ_π(s,a). */
   d: number[];
+  /** A(s,a) = Q̂(s,a) − Σ_b π(b|s) Q̂(s,b), the advantage of the per-step cost ĉ; grad = d_π(s) π(a|s) A(s,a). */
+  advantage: number[][];
 }
 
 /**
@@ -158,16 +160,55 @@ export function policyGradientUnchecked(mdp: TabularMDP, logits: number[][], gam
   const chat = cost.map((row, s) => row.map((c, a) => c + (lam > 0 ? lam * Math.log(pi[s][a]) : 0)));
   const { Q, J } = evaluateUnchecked(mdp, pi, gamma, chat);
   const d = stateOccupancyUnchecked(mdp, pi, gamma);
-  const grad = Q.map((row, s) => {
+  const advantage = Q.map((row, s) => {
     const mean = row.reduce((u, q, a) => u + pi[s][a] * q, 0);
-    return row.map((q, a) => d[s] * pi[s][a] * (q - mean));
+    return row.map((q) => q - mean);
   });
+  const grad = advantage.map((row, s) => row.map((A, a) => d[s] * pi[s][a] * A));
   const rho = pi.map((row, s) => row.map((p) => p * d[s]));
-  return { value: J, grad, pi, rho, d };
+  return { value: J, grad, pi, rho, d, advantage };
+}
+
+/**
+ * How a tabular softmax policy step uses the exact gradient g(s,b) = d_π(s) π(b|s) A(s,b):
+ * - `"vanilla"`: g itself;
+ * - `"state-scaled"`: g / d_π(s) = π(b|s) A(s,b), a per-state preconditioning that removes the
+ *   visitation weight (unvisited states move as fast as visited ones) but keeps the π(b|s) factor,
+ *   so rarely chosen actions still move slowly. It is **not** the natural gradient;
+ * - `"natural"`: A(s,b), the natural gradient F⁺g up to a per-state constant (which a softmax ignores).
+ *   With the Fisher matrix F = Σ_s d_π(s) (diag π(·|s) − π(·|s)π(·|s)ᵀ) (block-diagonal over states),
+ *   F_s A(s,·) = d_π(s) (π ⊙ A − π Σ_b π(b|s) A(s,b)) = d_π(s) π ⊙ A = g_s, because Σ_b π(b|s) A(s,b) = 0
+ *   (Kakade 2001). Derivation and numerical check: notebooks/05_tabular_gail.ipynb.
+ */
+export type PolicyStep = "vanilla" | "state-scaled" | "natural";
+
+/** The policy steps `policyStepDirection` knows. */
+export const POLICY_STEPS: readonly PolicyStep[] = ["vanilla", "state-scaled", "natural"];
+
+/** The descent direction of one policy step of the given kind (see `PolicyStep`), shape [|S|, |A|]. */
+export function policyStepDirection(g: PolicyGradient, step: PolicyStep): number[][] {
+  ensure(POLICY_STEPS.includes(step), () => `policy step must be one of ${POLICY_STEPS.join(", ")}, got ${describe(step)}`);
+  if (step === "vanilla") return g.grad.map((row) => row.slice());
+  if (step === "natural") return g.advantage.map((row) => row.slice());
+  return g.grad.map((row, s) => row.map((x) => x / Math.max(g.d[s], 1e-12)));
 }
 
 /** A convex function of the occupancy measure, f(ρ), with its gradient ∇f(ρ) (shape [|S|, |A|]). */
 export type OccupancyObjective = (rho: number[][]) => { value: number; grad: number[][] };
+
+/**
+ * F v for the Fisher information of a tabular softmax policy under its discounted visitation,
+ * F = Σ_s d_π(s) (diag π(·|s) − π(·|s) π(·|s)ᵀ), block-diagonal over states: (F v)(s,a) =
+ * d_π(s) π(a|s) (v(s,a) − Σ_b π(b|s) v(s,b)). The natural gradient x solves F x = g.
+ */
+export function softmaxFisherProduct(pi: Policy, d: readonly number[], v: number[][]): number[][] {
+  ensure(pi.length === d.length && v.length === pi.length, "softmaxFisherProduct: pi, d and v need one row per state");
+  return v.map((row, s) => {
+    ensure(row.length === pi[s].length, `softmaxFisherProduct: row ${s} of v has ${row.length} entries, pi has ${pi[s].length}`);
+    const mean = row.reduce((u, x, a) => u + pi[s][a] * x, 0);
+    return row.map((x, a) => d[s] * pi[s][a] * (x - mean));
+  });
+}
 
 /** Options of `minimisePolicyObjective`. */
 export interface MinimisePolicyOptions {
@@ -179,10 +220,16 @@ export interface MinimisePolicyOptions {
   objective: OccupancyObjective;
   /** λ, the weight of −H(π) (default 1). */
   entropyWeight?: number;
-  /** Step size (default 0.5). With `natural`, 1/λ is soft policy iteration for a linear f. */
+  /**
+   * Step size (default 0.5). With `step: "natural"` and lr = 1/λ, one step on a linear f is one
+   * soft policy iteration: π_new(·|s) ∝ exp(−(c(s,·) + γ Σ_s' P(s'|s,·) V̂^π(s'))/λ).
+   */
   lr?: number;
-  /** Divide each state's gradient by d_π(s) (the natural gradient of a softmax policy). Default true. */
-  natural?: boolean;
+  /**
+   * How the exact gradient becomes a step (see `PolicyStep`); default `"state-scaled"`, the gradient
+   * divided by d_π(s), which leaves π(a|s)·A(s,a), not the natural gradient A(s,a).
+   */
+  step?: PolicyStep;
   /** Iteration cap (default 5000). */
   iters?: number;
   /** Stop when max |step| < tol (default 1e-12). */
@@ -208,9 +255,12 @@ export interface MinimisePolicyResult {
 }
 
 /**
- * Minimises −λH(π) + f(ρ_π) over softmax policies by exact (natural) gradient descent. Each step
- * takes c = ∇f(ρ_π) as the cost of the moment and follows the policy gradient of E_π[c] − λH(π)
- * (`softmaxPolicyGradient`), which is the exact gradient of the whole objective by the chain rule.
+ * Minimises −λH(π) + f(ρ_π) over softmax policies by exact, preconditioned gradient descent. Each
+ * step takes c = ∇f(ρ_π) as the cost of the moment and computes the policy gradient of
+ * E_π[c] − λH(π) (`softmaxPolicyGradient`), which is the exact gradient of the whole objective by the
+ * chain rule, g(s,a) = d_π(s) π(a|s) A(s,a); the step is g/d_π(s) = π(a|s) A(s,a) by default
+ * (a per-state rescaling, not the natural gradient A(s,a); choose with `step`). Every choice descends
+ * the same objective and stops at the same stationary points.
  * The right-hand side of Proposition 3.2, RL∘IRL_ψ(π_E) = argmin_π −H(π) + ψ*(ρ_π − ρ_E),
  * is this with f = ψ*(· − ρ_E).
  */
@@ -223,7 +273,8 @@ export function minimisePolicyObjective(opts: MinimisePolicyOptions): MinimisePo
   const lam = opts.entropyWeight ?? 1;
   checkNumber(lam, "entropyWeight", 0);
   const { lr, iters, tol } = solverOptions(opts, { lr: 0.5, iters: 5000, tol: 1e-12 });
-  const natural = opts.natural ?? true;
+  const step = opts.step ?? "state-scaled";
+  ensure(POLICY_STEPS.includes(step), () => `minimisePolicyObjective: step must be one of ${POLICY_STEPS.join(", ")}, got ${describe(step)}`);
   const logits = opts.init ? opts.init.map((r) => r.slice()) : zeros2(nS, nA);
   checkTable(logits, nS, nA, "initial logits");
   const history: number[] = [];
@@ -240,12 +291,12 @@ export function minimisePolicyObjective(opts: MinimisePolicyOptions): MinimisePo
     if (!Number.isFinite(lastValue)) throw new GanrlError(`minimisePolicyObjective diverged at iteration ${it} (objective ${lastValue}); lower lr`);
     history.push(lastValue);
     let maxStep = 0;
+    const dir = policyStepDirection(last, step);
     for (let s = 0; s < nS; s++) {
-      const scale = natural ? 1 / Math.max(last.d[s], 1e-12) : 1;
       for (let a = 0; a < nA; a++) {
-        const step = lr * scale * last.grad[s][a];
-        logits[s][a] -= step;
-        maxStep = Math.max(maxStep, Math.abs(step));
+        const delta = lr * dir[s][a];
+        logits[s][a] -= delta;
+        maxStep = Math.max(maxStep, Math.abs(delta));
       }
     }
     if (maxStep < tol) {

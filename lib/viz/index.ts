@@ -3,6 +3,7 @@
  * See `plot.ts` (plotly + static SVG twin), `table.ts` (HTML/text tables), `display.ts`.
  */
 import { displayBundle } from "./display";
+import { staticBundle } from "./plot";
 
 export * from "./plot";
 export * from "./table";
@@ -11,7 +12,8 @@ export type { MimeBundle } from "./display";
 
 /** Shows an SVG picture (an environment frame, an animation) with a text fallback. */
 export function showSvg(svg: string, alt = "[SVG picture]"): void {
-  displayBundle({ "image/svg+xml": svg, "text/plain": alt });
+  const { data, metadata } = staticBundle(svg, alt);
+  displayBundle(data, metadata);
 }
 
 /** Shows Markdown (for text whose numbers are computed by the cell). */

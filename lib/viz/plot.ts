@@ -2,9 +2,13 @@
  * Plotly figures for notebooks and HTML reports, with no internet.
  *
  * `plot(traces, layout)` shows two outputs in Jupyter:
- *  1. a static `image/svg+xml` rendering (drawn headless by Vega from a translation of the
- *     figure), which is what viewers without JavaScript (GitHub, nbviewer, an untrusted
- *     notebook) show;
+ *  1. a static rendering (drawn headless by Vega from a translation of the figure), which is what
+ *     viewers without JavaScript (GitHub, nbviewer, an untrusted notebook) show: `image/svg+xml`
+ *     and, in the same output, `image/png` rasterised from that SVG by resvg (viewers that drop
+ *     inline SVG, such as nbconvert's HTML export, show the PNG: export with
+ *     `--config jupyter_nbconvert_config.json`, which ranks PNG first). Legends are laid out so no
+ *     label is cut, category labels are tilted rather than hidden, and `autorange: "reversed"` on
+ *     an axis is honoured;
  *  2. the interactive plotly.js figure as `text/html`. plotly.js comes from the installed
  *     `plotly.js-dist-min` package (the minified build of `plotly.js-dist`) and is sent to
  *     the browser once per kernel session. When its script runs, it hides the static
@@ -15,7 +19,7 @@
  * still drawn interactively and listed in the static figure's caption.
  */
 import * as fs from "fs";
-import { displayBundle, escapeHtml } from "./display";
+import { displayBundle, escapeHtml, MimeBundle } from "./display";
 
 /** A plotly.js trace (the subset ganrl uses is typed; anything else passes through). */
 export interface Trace {
@@ -66,10 +70,30 @@ function toArray<T>(a: ArrayLike<T> | undefined): T[] {
   return a ? Array.from(a) : [];
 }
 
+/** Approximate width in pixels of a label at Vega's default 11 px font (for layout decisions only). */
+export function labelWidth(text: string, fontSize = 11): number {
+  return Math.ceil(String(text).length * fontSize * 0.58);
+}
+
+/**
+ * Where the static legend goes and how wide the plot may be, so that no legend label is cut:
+ * to the right when the longest label is short, else below the plot in as many columns as fit.
+ */
+export function legendLayout(names: readonly string[], totalWidth: number, totalHeight: number): { orient: "right" | "bottom"; columns: number; width: number; height: number } {
+  const entry = Math.max(0, ...names.map((n) => labelWidth(n))) + 28; // symbol, padding
+  if (names.length === 0) return { orient: "right", columns: 1, width: totalWidth - 90, height: totalHeight - 90 };
+  if (entry <= 190 && names.length <= 16) return { orient: "right", columns: 1, width: Math.max(200, totalWidth - 90 - entry), height: totalHeight - 90 };
+  const columns = Math.max(1, Math.min(names.length, Math.floor((totalWidth - 60) / entry)));
+  const rows = Math.ceil(names.length / columns);
+  return { orient: "bottom", columns, width: totalWidth - 90, height: Math.max(160, totalHeight - 90 - 18 * rows) };
+}
+
 /** The plotly figure as a Vega-Lite spec, for the static SVG. */
 export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record<string, unknown>; unsupported: string[] } {
-  const width = (layout.width ?? DEFAULT_WIDTH) - 160;
-  const height = (layout.height ?? DEFAULT_HEIGHT) - 90;
+  const totalWidth = layout.width ?? DEFAULT_WIDTH;
+  const totalHeight = layout.height ?? DEFAULT_HEIGHT;
+  let width = totalWidth - 90;
+  let height = totalHeight - 90;
   const xTitle = titleText(layout.xaxis?.title) ?? "";
   const yTitle = titleText(layout.yaxis?.title) ?? "";
   const names: string[] = [];
@@ -83,6 +107,10 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
   const barRows: Record<string, unknown>[] = [];
   const errRows: Record<string, unknown>[] = [];
   let xIsText = false;
+  let heatmap = false;
+  // plotly's `autorange: "reversed"` (e.g. a grid drawn with row 0 at the top) is honoured here too.
+  const yReversed = layout.yaxis?.autorange === "reversed";
+  const xReversed = layout.xaxis?.autorange === "reversed";
 
   traces.forEach((tr, i) => {
     if (tr.visible === false || tr.visible === "legendonly") return;
@@ -99,12 +127,14 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
         row.x = fmt(row.x);
         row.y = fmt(row.y);
       });
+      heatmap = true;
       layers.push({
         data: { values: rows },
         mark: "rect",
         encoding: {
-          x: { field: "x", type: "ordinal", title: xTitle, sort: null, axis: { labelOverlap: "greedy", labelAngle: 0 } },
-          y: { field: "y", type: "ordinal", title: yTitle, sort: "descending", axis: { labelOverlap: "greedy" } },
+          x: { field: "x", type: "ordinal", title: xTitle, sort: xReversed ? "descending" : null, axis: { labelOverlap: "greedy", labelAngle: 0, grid: false } },
+          // critical: an ordinal y axis lists its first value at the top, so plotly's default (y up) is "descending".
+          y: { field: "y", type: "ordinal", title: yTitle, sort: yReversed ? "ascending" : "descending", axis: { labelOverlap: "greedy", grid: false } },
           color: { field: "z", type: "quantitative", title: tr.colorbar && typeof tr.colorbar === "object" ? titleText((tr.colorbar as { title?: AxisTitle }).title) ?? "" : "", scale: { scheme: "viridis" } },
         },
       });
@@ -137,21 +167,34 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
   });
 
   const showLegend = names.length > 1 && legendNames.length > 0;
+  const legendBox = legendLayout(showLegend ? legendNames : [], totalWidth, totalHeight);
+  if (heatmap) width = totalWidth - 160; // room for the colour bar
+  else {
+    width = legendBox.width;
+    height = legendBox.height;
+  }
   const color = {
     field: "series",
     type: "nominal",
     title: null,
     scale: { domain: names, range: colors },
-    legend: showLegend ? { orient: "right", values: legendNames } : null,
+    // critical: labelLimit 0 — Vega's default cuts labels at 160 px with an ellipsis.
+    legend: showLegend ? { orient: legendBox.orient, columns: legendBox.columns, values: legendNames, labelLimit: 0, symbolLimit: 0 } : null,
   };
   const xType = xIsText || barRows.length > 0 ? "ordinal" : "quantitative";
   const xScale: Record<string, unknown> = {};
   if (layout.xaxis?.type === "log") xScale.type = "log";
   if (layout.xaxis?.range && xType === "quantitative") xScale.domain = layout.xaxis.range;
+  if (xReversed && xType === "quantitative") xScale.reverse = true;
   // critical: `zero` is meaningless on a log scale (Vega warns), so set it only for linear axes.
   const yScale: Record<string, unknown> = layout.yaxis?.type === "log" ? { type: "log" } : { zero: false };
   if (layout.yaxis?.range) yScale.domain = layout.yaxis.range;
-  const x = { field: "x", type: xType, title: xTitle, scale: xScale, sort: null, axis: { labelAngle: 0, labelOverlap: "greedy" } };
+  if (yReversed) yScale.reverse = true;
+  // Category labels (bar charts, text x values) are all shown: tilted when they do not fit side by side.
+  const categories = xType === "ordinal" ? [...new Set([...barRows, ...lineRows, ...pointRows].map((r) => String(r.x)))] : [];
+  const tilt = categories.length > 0 && categories.reduce((u, c) => u + labelWidth(c) + 6, 0) > width;
+  const xAxis = xType === "ordinal" ? { labelAngle: tilt ? -35 : 0, labelAlign: tilt ? "right" : "center", labelOverlap: false, labelLimit: 0 } : { labelAngle: 0, labelOverlap: "greedy" };
+  const x = { field: "x", type: xType, title: xTitle, scale: xScale, sort: xReversed && xType === "ordinal" ? "descending" : null, axis: xAxis };
   const y = { field: "y", type: "quantitative", title: yTitle, scale: yScale };
   if (barRows.length) {
     layers.push({ data: { values: barRows }, mark: "bar", encoding: { x, y, color, xOffset: { field: "series", sort: names } } });
@@ -197,6 +240,70 @@ export async function staticSvg(traces: Trace[], layout: Layout = {}): Promise<s
     svg = svg.replace("</svg>", `<text x="10" y="14" font-size="11" fill="#a00">static view omits: ${escapeHtml(unsupported.join(", "))}</text></svg>`);
   }
   return svg;
+}
+
+/** Pixels per SVG unit of the PNG twin (2: sharp on high-density screens; shown at the SVG's size). */
+export const PNG_SCALE = 2;
+
+type ResvgModule = { Resvg: new (svg: string, opts: object) => { render(): { asPng(): Buffer; width: number; height: number } } };
+let resvg: ResvgModule | null | undefined;
+
+/** The optional rasteriser (`@resvg/resvg-js`), or null when it is not installed. */
+function loadResvg(): ResvgModule | null {
+  if (resvg === undefined) {
+    try {
+      resvg = require("@resvg/resvg-js") as ResvgModule;
+    } catch {
+      resvg = null;
+    }
+  }
+  return resvg;
+}
+
+/** True when PNG twins can be drawn (the optional `@resvg/resvg-js` package loads). */
+export function canRasterise(): boolean {
+  return loadResvg() !== null;
+}
+
+/** The width and height an SVG declares on its root element (Vega writes both, in pixels). */
+export function svgSize(svg: string): { width: number; height: number } {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const num = (name: string) => Number(new RegExp(`\\s${name}="([0-9.]+)`).exec(root)?.[1] ?? NaN);
+  return { width: num("width"), height: num("height") };
+}
+
+/**
+ * Rasterises an SVG to PNG headless (resvg, system fonts with DejaVu Sans for generic
+ * sans-serif), at `scale` pixels per SVG unit on a white background. Returns null when the
+ * rasteriser is not installed; the SVG alone is then shown.
+ */
+export function svgToPng(svg: string, scale = PNG_SCALE): { png: Buffer; width: number; height: number } | null {
+  const mod = loadResvg();
+  if (!mod) return null;
+  const { width } = svgSize(svg);
+  const opts: Record<string, unknown> = {
+    background: "white",
+    font: { loadSystemFonts: true, sansSerifFamily: "DejaVu Sans", defaultFontFamily: "DejaVu Sans" },
+  };
+  if (Number.isFinite(width)) opts.fitTo = { mode: "width", value: Math.round(width * scale) };
+  const img = new mod.Resvg(svg, opts).render();
+  return { png: img.asPng(), width: img.width, height: img.height };
+}
+
+/**
+ * The static twin's display bundle: `image/svg+xml`, and, where the rasteriser is installed, the
+ * same figure as `image/png` (base64), for viewers that drop inline SVG (nbconvert's HTML export
+ * strips it), with a `text/plain` fallback. The metadata gives the PNG its logical (SVG) size.
+ */
+export function staticBundle(svg: string, text: string): { data: MimeBundle; metadata: Record<string, unknown> } {
+  const data: MimeBundle = { "image/svg+xml": svg, "text/plain": text };
+  const metadata: Record<string, unknown> = {};
+  const png = svgToPng(svg);
+  if (png) {
+    data["image/png"] = png.png.toString("base64");
+    metadata["image/png"] = { width: Math.round(png.width / PNG_SCALE), height: Math.round(png.height / PNG_SCALE) };
+  }
+  return { data, metadata };
 }
 
 let plotlySource: string | null = null;
@@ -280,8 +387,8 @@ export async function plot(traces: Trace[], layout: Layout = {}, opts: PlotOptio
   const text = describeFigure(traces, layout);
   const withStatic = opts.static ?? true;
   if (withStatic) {
-    const svg = await staticSvg(traces, layout);
-    displayBundle({ "image/svg+xml": svg, "text/plain": text }, { ganrl: "static-figure" });
+    const { data, metadata } = staticBundle(await staticSvg(traces, layout), text);
+    displayBundle(data, { ...metadata, ganrl: "static-figure" });
   }
   const lib = libraryShown ? "" : plotlyLoaderScript();
   libraryShown = true;

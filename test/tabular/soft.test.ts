@@ -3,9 +3,9 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import {
   softValueIteration, logSumExp, occupancyMeasure, causalEntropy, expectedUnderOccupancy, uniformPolicy, randomPolicy,
-  softmaxPolicyGradient, softmaxPolicy, entropyFromOccupancy, evaluatePolicy,
+  softmaxPolicyGradient, softmaxPolicy, entropyFromOccupancy, evaluatePolicy, policyStepDirection, softmaxFisherProduct, minimisePolicyObjective,
 } from "../../lib/tabular";
-import { expertSetup, GAMMA } from "./setup";
+import { expertSetup, GAMMA, maxAbsDiff } from "./setup";
 
 const { mdp } = expertSetup();
 
@@ -60,4 +60,33 @@ test("softmax policy gradient equals finite differences of E_π[c] − λH(π)",
     }
   assert.ok(maxErr < 1e-6, `max error ${maxErr}`);
   assert.ok(maxG > 0.01); // the check is not vacuous
+});
+
+test("policy steps: g/d_π(s) is π·A, not the natural gradient; A solves the Fisher equation F x = g", () => {
+  const logits = randomPolicy(5, 3, 4).map((row) => row.map(Math.log));
+  const cost = mdp.r.map((row) => row.map((x) => -x));
+  const g = softmaxPolicyGradient(mdp, logits, GAMMA, cost, 0.5);
+  const scaled = policyStepDirection(g, "state-scaled");
+  const natural = policyStepDirection(g, "natural");
+  assert.ok(maxAbsDiff(scaled, g.pi.map((row, s) => row.map((p, a) => p * g.advantage[s][a]))) < 1e-12);
+  assert.ok(maxAbsDiff(policyStepDirection(g, "vanilla"), g.grad) === 0);
+  // F A = g (the natural gradient), while F (π·A) is not g.
+  assert.ok(maxAbsDiff(softmaxFisherProduct(g.pi, g.d, natural), g.grad) < 1e-10);
+  assert.ok(maxAbsDiff(softmaxFisherProduct(g.pi, g.d, scaled), g.grad) > 1e-2);
+  assert.throws(() => policyStepDirection(g, "newton" as never), /policy step must be one of/);
+});
+
+test("one natural step with lr = 1/λ on a linear objective is one soft policy iteration; the state-scaled step is not", () => {
+  const lam = 0.5;
+  const cost = mdp.r.map((row) => row.map((x) => -x));
+  const pi0 = randomPolicy(5, 3, 5);
+  const init = pi0.map((row) => row.map(Math.log));
+  const linear = () => ({ value: 0, grad: cost });
+  // Soft policy iteration: Q̂ of π0 for the cost c + λ log π0, then π1 ∝ exp(−(c + γ P V̂)/λ).
+  const chat = cost.map((row, s) => row.map((c, a) => c + lam * Math.log(pi0[s][a])));
+  const V = evaluatePolicy(mdp, pi0, GAMMA, chat).V;
+  const target = softmaxPolicy(cost.map((row, s) => row.map((c, a) => -(c + GAMMA * mdp.P[s][a].reduce((u, p, t) => u + p * V[t], 0)) / lam)));
+  const one = (step: "natural" | "state-scaled") => minimisePolicyObjective({ mdp, gamma: GAMMA, objective: linear, entropyWeight: lam, lr: 1 / lam, iters: 1, step, init });
+  assert.ok(maxAbsDiff(one("natural").pi, target) < 1e-10);
+  assert.ok(maxAbsDiff(one("state-scaled").pi, target) > 1e-2);
 });
