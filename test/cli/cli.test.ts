@@ -32,6 +32,21 @@ const EXPERT_FLOOR: Record<EnvId, number> = {
   "seals/MountainCar-v0": -130,
 };
 
+/**
+ * Ids whose expert and demonstrations are not shipped yet (their experts are still to be
+ * trained; see data/experts/README.md). Shipping them must remove them from this list: the test
+ * below fails while the list and data/ disagree.
+ */
+const NOT_YET_SHIPPED: readonly string[] = ["seals/CartPole-v0", "seals/MountainCar-v0"];
+const SHIPPED = ENV_IDS.filter((id) => !NOT_YET_SHIPPED.includes(id));
+
+test("the shipped data covers every environment but the listed ones", () => {
+  for (const env of ENV_IDS) {
+    const has = fs.existsSync(path.join(repoRoot, "data", "experts", `${env}.json`)) && fs.existsSync(path.join(repoRoot, "data", "demos", env, "pool-50.json"));
+    assert.equal(has, !NOT_YET_SHIPPED.includes(env), `${env}: shipped ${has}, listed as not yet shipped ${NOT_YET_SHIPPED.includes(env)}`);
+  }
+});
+
 interface CliRun {
   code: number | null;
   stdout: string;
@@ -66,7 +81,7 @@ before(async () => {
 });
 
 test("shipped demonstration sets load, validate, and are nested (1 ⊂ 4 ⊂ 7 ⊂ 10 ⊂ pool)", () => {
-  for (const env of ENV_IDS) {
+  for (const env of SHIPPED) {
     const dir = path.join(repoRoot, "data", "demos", env);
     const pool = loadDemos(path.join(dir, "pool-50.json"), env);
     assert.ok(pool.trajectories.length >= 50, `${env} pool has ${pool.trajectories.length} trajectories`);
@@ -80,7 +95,7 @@ test("shipped demonstration sets load, validate, and are nested (1 ⊂ 4 ⊂ 7 �
 });
 
 test("every shipped expert loads and, in a few episodes, does far better than random", () => {
-  for (const env of ENV_IDS) {
+  for (const env of SHIPPED) {
     const { actor, json } = loadActorFor(path.join(repoRoot, "data", "experts", `${env}.json`), env);
     assert.equal(json.meta?.envId === env || (env === "CartPole-v0" && json.meta?.envId === "CartPole-v1"), true, `${env} expert was trained on ${json.meta?.envId}`);
     const s = evaluateActor(actor, env, 3, 0, true);
