@@ -12,32 +12,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { makeEnv, getEnvSpec, ClassicControlEnv, SealsMountainCarEnv } from "../../lib/envs";
+import type { GoldenEpisode, GoldenFile, GoldenStep } from "./golden-format";
 
 const GOLDEN_DIR = process.env.GANRL_GOLDEN_DIR ?? path.resolve(__dirname, "..", "golden");
 
-interface Step {
-  t: number;
-  action: number;
-  obs: number[];
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-  state: number[];
-}
-interface Episode {
-  id: string;
-  steps_after_done: number;
-  initial_state: number[];
-  initial_obs: number[];
-  first_done_step: number;
-  total_reward: number;
-  steps: Step[];
-}
-interface Golden {
-  env_id: string;
-  max_episode_steps: number;
-  episodes: Episode[];
-}
+type Episode = GoldenEpisode;
+type Golden = GoldenFile;
+type Step = GoldenStep;
 
 function load(name: string): Golden {
   // The golden files ship with the tests: a missing file is a failure, not a skip.

@@ -24,6 +24,7 @@ import * as os from "os";
 import * as path from "path";
 import { makeEnv, ENV_IDS, ClassicControlEnv } from "../../lib/envs";
 import { repoRoot } from "../../lib/core";
+import type { GoldenEpisode } from "../envs/golden-format";
 
 type Family = "cartpole" | "acrobot" | "mountaincar";
 
@@ -48,26 +49,8 @@ export const PY_ENVS: Record<string, PyEnv> = {
   "seals/MountainCar-v0": { gymId: "seals/MountainCar-v0", maxEpisodeSteps: 200, family: "mountaincar" },
 };
 
-interface Step {
-  t: number;
-  action: number;
-  obs: number[];
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-  state: number[];
-}
-interface Episode {
-  id: string;
-  flavour: "reset" | "state";
-  seed: number;
-  steps_after_done: number;
-  initial_state: number[];
-  initial_obs: number[];
-  first_done_step: number;
-  total_reward: number;
-  steps: Step[];
-}
+type Episode = GoldenEpisode;
+
 interface Recorded {
   master_seed: number;
   gymnasium_version: string;
