@@ -1,34 +1,33 @@
 /**
- * The one adversarial trainer that GAIL (here) and AIRL (later) share, after imitation's
- * `AdversarialTrainer`: discriminator rounds, generator rounds through `lib/rl`'s pluggable
- * `RewardFn`, metrics, evaluation and checkpoints. A subclass supplies
+ * The one adversarial loop of the library, after imitation's `AdversarialTrainer`: GAIL, AIRL
+ * (`lib/irl/airl.ts`), FEM and GTAL (`linear.ts`) are this loop with a different adversary, a
+ * `Discriminator` (`discriminator.ts`) that a subclass builds once (`makeDiscriminator`).
  *
- * - `discRaw(batch, training)`: the discriminator network's raw output z [n], with
- *   `labelsExpertIsOne` saying which class it is high for (ℓ = z or −z, see `rewards.ts`);
- * - `rewardTrain(logits, input)` and `rewardTest(input)`: the reward given to the generator while
- *   training, and the learned reward for evaluation or re-training (GAIL: the same; AIRL: f or g);
- * - optionally `discPenalty` (e.g. GAIL's gradient penalty), the discriminator's variables and
- *   its (de)serialisation.
+ * ## One round (the paper's Algorithm 1; `learn` reads as these four steps)
+ * 1. Collect: the generator (TRPO, PPO or REINFORCE) collects `numEnvs × nSteps` transitions
+ *    with π_θ.
+ * 2. Train the discriminator on them against the expert's rows: `disc.update(policy, expert)`
+ *    (GAIL, AIRL: Adam steps on the cross-entropy; FEM, GTAL: the best-response cost), with the
+ *    rollouts of the last `discReplay` rounds mixed into the policy rows.
+ * 3. Relabel the rollout with the discriminator's reward, `disc.reward(rows)` (plain JS: a
+ *    constant to the policy update), DAC's absorbing tail added at terminal steps, the optional
+ *    causal-entropy bonus −λ log π(a|s).
+ * 4. Update the generator on the relabelled batch (GAE, then its own policy and value step).
  *
- * ## One round (the paper's Algorithm 1, one TRPO/PPO/REINFORCE iteration)
- * 1. The generator collects `numEnvs × nSteps` transitions with π_θ and hands them to the
- *    trainer's `RewardFn` (the round's hook; it is called exactly once per generator iteration).
- * 2. Discriminator: `discSteps` Adam steps on L(D) (+ λ_GP·GP − λ_H·H(D)), each on one minibatch
- *    of policy rows and as many expert rows drawn with replacement (`discBatchSize` 0: the whole
- *    policy batch and the expert set resampled to its size, as the paper did).
- * 3. Reward: one batched discriminator call on the policy rows, the reward transform in JS
- *    (a constant to the policy update), DAC's absorbing tail added at terminal steps, the
- *    optional causal-entropy bonus.
- * 4. The generator's own update (GAE, TRPO/PPO/REINFORCE) on the relabelled batch.
+ * The controls (`control`) change step 2 and 3 only: "const" skips the training and pays the
+ * constant `disc.rewardSign` every step; "randomD" skips the training and pays the reward of the
+ * discriminator as initialised.
  *
- * Metrics (namespaced; `disc/*` averaged over the round's discriminator steps, measured before
- * each step; D means D_E = σ(ℓ), the probability of "expert", whatever the label convention):
- * `disc/loss` (BCE part), `disc/gradPenalty`, `disc/entropy`, `disc/accExpert` (ℓ > 0 on expert
- * rows), `disc/accGen` (ℓ < 0 on policy rows), `disc/meanDExpert`, `disc/meanDGen`;
- * `gen/<reward>` (mean per-step learned reward, e.g. `gen/gailReward`), `gen/absorbingReward`,
- * `gen/epReturn` (the TRUE environment return over the last 100 episodes; monitoring only, never
- * used for learning), the generator's `losses/*`, `time/sps`; with `evalEvery`: `eval/return`,
- * `eval/returnStd` (deterministic policy, `evalEpisodes` episodes).
+ * Metrics (namespaced): the discriminator's (`disc/*`, see `discriminator.ts`; `cost/*` for the
+ * linear costs); `gen/<reward>` (mean per-step learned reward, e.g. `gen/gailReward`),
+ * `gen/absorbingReward`, `gen/epReturn` (the TRUE environment return over the last 100 episodes;
+ * monitoring only, never used for learning), the generator's `losses/*`, `time/sps`; with
+ * `evalEvery`: `eval/return`, `eval/returnStd` (deterministic policy, `evalEpisodes` episodes).
+ *
+ * ## Inputs standardised with the expert's statistics
+ * The expert's state statistics are computed once (`expertStats`); the discriminator's input
+ * normaliser (`expertNorm()`) and, with `policyNormFromExpert`, the policy's and value's frozen
+ * normaliser are loaded from them.
  *
  * ## Absorbing states (Kostrikov et al. 2019, "Discriminator-Actor-Critic")
  * With `absorbing`, a terminal transition s_{T−1} → s_T is followed by an absorbing state s_a that
@@ -42,7 +41,7 @@
  * termination costs, whatever the sign of the reward form.
  */
 import { tf, Rng, GanrlError, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe, profiler } from "../core";
-import { ParamJson, FlatAdam } from "../nn";
+import { RunningMeanStd, ObsNormJson } from "../nn";
 import {
   OnPolicyTrainer,
   OnPolicyOptions,
@@ -65,8 +64,8 @@ import {
 } from "../rl";
 import { DemoSet } from "../data";
 import { makeEnv } from "../envs";
-import { DemoSource, Samples, SamplesJson, resolveDemos, expertSamples, withAbsorbingRows, sampleWeighted, concatSamples, samplesToJson, samplesFromJson } from "./demos";
-import { bceWithLogits, bernoulliEntropyFromLogits } from "./rewards";
+import { DemoSource, Samples, SamplesJson, resolveDemos, expertSamples, withAbsorbingRows, concatSamples, samplesToJson, samplesFromJson } from "./demos";
+import { Discriminator, DiscriminatorJson, DiscTrainOptions } from "./discriminator";
 
 /** The generators an adversarial trainer can drive. */
 export const GENERATORS = ["trpo", "ppo", "reinforce"] as const;
@@ -167,77 +166,6 @@ export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze(
   seed: 0,
 });
 
-/** Discriminator rows as tensors (see `Samples`). */
-export interface DiscBatch {
-  n: number;
-  /** s, raw [n, obsDim]. */
-  obs: tf.Tensor2D;
-  /** a, int32 [n]. */
-  actions: tf.Tensor1D;
-  /** s', raw [n, obsDim]. */
-  nextObs: tf.Tensor2D;
-  /** 1 where s' is terminal, float [n]. */
-  done: tf.Tensor1D;
-  /** 1 for absorbing-state rows, float [n]. */
-  absorbing: tf.Tensor1D;
-}
-
-/** Uploads samples (rows `idx`, or all) as a `DiscBatch` (call inside a tidy, or dispose). */
-export function toDiscBatch(s: Samples, idx?: Int32Array): DiscBatch {
-  const d = s.obsDim;
-  if (!idx) {
-    return {
-      n: s.n,
-      obs: tf.tensor2d(s.obs.subarray(0, s.n * d), [s.n, d]),
-      actions: tf.tensor1d(s.actions.subarray(0, s.n), "int32"),
-      nextObs: tf.tensor2d(s.nextObs.subarray(0, s.n * d), [s.n, d]),
-      done: tf.tensor1d(Float32Array.from(s.done.subarray(0, s.n))),
-      absorbing: tf.tensor1d(Float32Array.from(s.absorbing.subarray(0, s.n))),
-    };
-  }
-  const n = idx.length;
-  const obs = new Float32Array(n * d), nextObs = new Float32Array(n * d);
-  const actions = new Int32Array(n), done = new Float32Array(n), absorbing = new Float32Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = idx[k];
-    obs.set(s.obs.subarray(i * d, (i + 1) * d), k * d);
-    nextObs.set(s.nextObs.subarray(i * d, (i + 1) * d), k * d);
-    actions[k] = s.actions[i];
-    done[k] = s.done[i];
-    absorbing[k] = s.absorbing[i];
-  }
-  return {
-    n,
-    obs: tf.tensor2d(obs, [n, d]),
-    actions: tf.tensor1d(actions, "int32"),
-    nextObs: tf.tensor2d(nextObs, [n, d]),
-    done: tf.tensor1d(done),
-    absorbing: tf.tensor1d(absorbing),
-  };
-}
-
-/** Row-wise concatenation of two batches (one discriminator call for expert and policy rows). */
-export function concatDiscBatch(a: DiscBatch, b: DiscBatch): DiscBatch {
-  return {
-    n: a.n + b.n,
-    obs: tf.concat([a.obs, b.obs], 0),
-    actions: tf.concat([a.actions, b.actions], 0),
-    nextObs: tf.concat([a.nextObs, b.nextObs], 0),
-    done: tf.concat([a.done, b.done], 0),
-    absorbing: tf.concat([a.absorbing, b.absorbing], 0),
-  };
-}
-
-/** The discriminator's state in a checkpoint (`extra.discriminator`). */
-export interface DiscriminatorJson {
-  format: "ganrl.disc/1";
-  kind: string;
-  arch: Record<string, unknown>;
-  params: ParamJson[];
-  /** Input normalisation statistics, when used. */
-  inputNorm?: { mean: number[]; var: number[]; count: number; clip: number; eps: number };
-}
-
 /** A 31-bit seed derived from `seed` and a salt (splitmix32-style), for independent streams. */
 export function deriveSeed(seed: number, salt: number): number {
   let z = (seed ^ Math.imul(salt, 0x9e3779b9)) >>> 0;
@@ -246,10 +174,22 @@ export function deriveSeed(seed: number, salt: number): number {
   return (z ^ (z >>> 16)) >>> 1;
 }
 
+/** `defaults` overridden by the keys of `user` that are not undefined (a trainer's options before validation). */
+export function withDefaults<O extends object>(defaults: Readonly<O>, user: Partial<O>): O {
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(user)) if (v !== undefined) out[k] = v;
+  return out as O;
+}
+
 const GEN_RESERVED = ["envId", "seed", "rewardFn", "env"];
 
-export abstract class AdversarialTrainer<O extends AdversarialOptions = AdversarialOptions> {
-  /** Name stored in checkpoints ("gail", "airl"). */
+/**
+ * The adversarial loop (see the module comment). A subclass names itself (`algo`, `rewardKey`),
+ * lists its extra option keys and builds its discriminator; everything else (the loop, controls,
+ * evaluation, checkpoints, disposal) is here.
+ */
+export abstract class AdversarialTrainer<O extends AdversarialOptions = AdversarialOptions, D extends Discriminator = Discriminator> {
+  /** Name stored in checkpoints ("gail", "airl", "fem", "gtal"). */
   abstract readonly algo: string;
   /** Metric key of the mean learned reward (`gen/gailReward`, ...). */
   protected abstract readonly rewardKey: string;
@@ -258,21 +198,21 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   readonly demos: DemoSet;
   /** The expert's discriminator rows (subsampled transitions + absorbing rows). */
   readonly expert: Samples;
+  /** The expert's state statistics (absorbing rows excluded), computed once; see `expertNorm`. */
+  readonly expertStats: ObsNormJson;
   /** The policy optimiser; its `policy` is the imitating policy. */
   readonly gen: OnPolicyTrainer<OnPolicyOptions>;
+  /** The adversary. */
+  readonly disc: D;
   /** Stream of the discriminator's minibatches, interpolation weights and the expert subsampling offsets. */
   readonly rng: Rng;
-  readonly discOptimizer: tf.Optimizer;
   /** Generator rounds completed (= generator iterations). */
   round = 0;
-  /** Metrics of the last round's discriminator phase and reward (merged into the learn metrics). */
-  protected lastRound: Metrics = {};
-  private expertBatch: DiscBatch | null = null;
-  private evalMetrics: Metrics = {};
   /** Seconds spent in evaluations so far (included in wall time, not in learning). */
   evalSeconds = 0;
   /** H, the environment's time limit (absorbing padding). */
   readonly horizon: number;
+  private evalMetrics: Metrics = {};
   /** Steps taken so far in each generator environment's current episode. */
   private episodeSteps: Int32Array;
   /** Policy samples of the last `discReplay` rounds, newest first. */
@@ -304,50 +244,50 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     this.rng = new Rng(deriveSeed(o.seed, 0xd15c));
     this.horizon = makeEnv(o.envId).maxEpisodeSteps;
     this.expert = expertSamples(this.demos, { every: o.demoEvery, rng: this.rng, absorbingHorizon: o.absorbing ? this.horizon : null }).samples;
+    const stats = new RunningMeanStd(this.demos.obsDim);
+    const obs = this.expertObservations();
+    stats.update(obs, obs.length / this.demos.obsDim);
+    this.expertStats = stats.toJSON();
     this.gen = this.makeGenerator();
     this.episodeSteps = new Int32Array(this.gen.env.numEnvs);
     ensure(this.gen.env.obsDim === this.demos.obsDim && this.gen.env.nActions === this.demos.nActions, "the generator's environment does not match the demonstrations");
     if (o.policyNormFromExpert) {
       const norm = this.gen.obsNorm;
       ensure(norm !== null, "internal: policyNormFromExpert needs the generator's normalizeObs");
-      norm.update(this.expertObservations(), this.expertObservations().length / this.demos.obsDim);
+      norm.load(this.expertStats);
       norm.frozen = true;
     }
-    this.discOptimizer = new FlatAdam(o.discLr, o.discBeta1, 0.999);
-    this.gen.rewardFn = this.roundRewardFn;
+    // critical: the generator never relabels its own batches; `learn` does (step 3).
+    this.gen.rewardFn = () => {
+      throw new GanrlError(`the generator of ${this.constructor.name} is driven by the trainer: call its learn(), not gen.learn()`);
+    };
+    this.disc = this.makeDiscriminator();
   }
 
   /** Option keys a subclass adds to `AdversarialOptions` (for the unknown-key check). */
   protected abstract extraOptionKeys(): string[];
-  /** The discriminator's raw output z [n] (ℓ = z if `labelsExpertIsOne` else −z). Call inside a tidy. */
-  protected abstract discRaw(b: DiscBatch, training: boolean): tf.Tensor1D;
-  /** Which class the discriminator's cross-entropy labels 1 (and its raw output is high for). */
-  abstract get labelsExpertIsOne(): boolean;
+  /**
+   * Builds the adversary, once, at the end of the base constructor: it may read `opts`, `demos`,
+   * `expert`, `expertStats`/`expertNorm()`, `gen` and `discTrainOptions()`, nothing of the subclass's own.
+   */
+  protected abstract makeDiscriminator(): D;
+
+  /** The neural discriminators' training options, from the `disc*` options. */
+  protected discTrainOptions(): DiscTrainOptions {
+    const o = this.opts;
+    return { lr: o.discLr, beta1: o.discBeta1, steps: o.discSteps, batchSize: o.discBatchSize, labelSmoothing: o.labelSmoothing, gradPenalty: o.gradPenalty, gradPenaltyForm: o.gradPenaltyForm, entCoef: o.discEntCoef };
+  }
+
+  /** A frozen normaliser holding the expert's statistics (a fresh instance: its owner disposes it). */
+  expertNorm(): RunningMeanStd {
+    const n = RunningMeanStd.fromJSON(this.expertStats, this.demos.obsDim);
+    n.frozen = true;
+    return n;
+  }
+
   /** The discriminator's trainable variables. */
-  abstract discVariables(): tf.Variable[];
-  /** Per-step reward during training from ℓ of the policy rows [n] (JS; a constant to the policy update). */
-  protected abstract rewardTrain(logitsExpertIsHigh: Float32Array, input: RewardInput): Float32Array;
-  /** The learned reward for evaluation or re-training a fresh policy (a `RewardFn`). */
-  abstract rewardTest(input: RewardInput): Float32Array;
-  /** Discriminator state for checkpoints. */
-  abstract saveDiscriminator(): DiscriminatorJson;
-  abstract loadDiscriminator(j: DiscriminatorJson): void;
-  protected abstract disposeDiscriminator(): void;
-
-  /** A regulariser added to L(D) at every step on the step's expert and policy rows (AIRL: the potential penalty), or null. Call in the loss. */
-  protected discRegularizer(_both: DiscBatch): tf.Scalar | null {
-    return null;
-  }
-
-  /** A regulariser added to L(D) (GAIL: λ_GP·GP); `alpha` [n, 1] are the interpolation weights. Call in the loss. */
-  protected discPenalty(_expert: DiscBatch, _policy: DiscBatch, _alpha: tf.Tensor2D): tf.Scalar | null {
-    return null;
-  }
-
-  /** ℓ(s, a) [n], expert high. Call inside a tidy. */
-  logitsExpertIsHigh(b: DiscBatch, training = false): tf.Tensor1D {
-    const z = this.discRaw(b, training);
-    return this.labelsExpertIsOne ? z : (tf.neg(z) as tf.Tensor1D);
+  discVariables(): tf.Variable[] {
+    return this.disc.trainableVariables;
   }
 
   /** The imitating policy. */
@@ -393,12 +333,6 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     }
   }
 
-  /** The expert rows as tensors, uploaded once. */
-  private expertTensors(): DiscBatch {
-    if (!this.expertBatch) this.expertBatch = tf.tidy(() => toDiscBatch(this.expert) as unknown as tf.TensorContainer) as unknown as DiscBatch;
-    return this.expertBatch;
-  }
-
   /**
    * H − T for each row of a rollout that terminates its episode after T steps (0 elsewhere), from
    * per-environment step counters carried across rollouts (rows are laid out [steps, envs]).
@@ -420,135 +354,31 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   protected policySamples(input: RewardInput, remaining: Int32Array): Samples {
     const weights: number[] = [];
     if (this.opts.absorbing) for (let i = 0; i < input.n; i++) if (input.terminated[i]) weights.push(remaining[i]);
-    return withAbsorbingRows({ n: input.n, obsDim: input.obsDim, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated }, weights);
+    return withAbsorbingRows(input, weights);
   }
 
-  /**
-   * `discSteps` Adam steps on L(D) = ½(E_E[BCE(ℓ, 1−ε)] + E_π[BCE(ℓ, ε)]) + λ_GP·GP − λ_H·E[H(σ(ℓ))],
-   * expert rows drawn with replacement, policy rows cycling through a shuffled order (both drawn
-   * with replacement ∝ weight when absorbing rows are present). Returns the `disc/*` metrics
-   * averaged over the steps.
-   */
-  trainDiscriminator(policy: Samples): Metrics {
-    const o = this.opts;
-    const nG = policy.n;
-    const nE = this.expert.n;
-    const bs = o.discBatchSize > 0 ? Math.min(o.discBatchSize, nG) : nG;
-    const expertAll = this.expertTensors();
-    const policyAll = tf.tidy(() => toDiscBatch(policy) as unknown as tf.TensorContainer) as unknown as DiscBatch;
-    const vars = this.discVariables();
-    const stats: tf.Tensor[] = [];
-    const weighted = policy.weight.some((w) => w !== 1) || this.expert.weight.some((w) => w !== 1);
-    let perm = this.rng.permutation(nG);
-    let cursor = 0;
-    for (let k = 0; k < o.discSteps; k++) {
-      let gIdx: Int32Array | null;
-      let eIdx: Int32Array;
-      if (weighted) {
-        gIdx = sampleWeighted(policy.weight, bs, this.rng);
-        eIdx = sampleWeighted(this.expert.weight, bs, this.rng);
-      } else {
-        if (cursor + bs > nG) {
-          perm = this.rng.permutation(nG);
-          cursor = 0;
-        }
-        gIdx = bs === nG ? null : perm.slice(cursor, cursor + bs);
-        cursor += bs;
-        eIdx = new Int32Array(bs);
-        for (let i = 0; i < bs; i++) eIdx[i] = this.rng.int(nE);
-      }
-      const alpha = o.gradPenalty > 0 ? Float32Array.from({ length: bs }, () => this.rng.uniform()) : null;
-      stats.push(
-        tf.tidy(() => {
-          const gather = (b: DiscBatch, idx: Int32Array | null): DiscBatch => {
-            if (!idx) return b;
-            const i = tf.tensor1d(idx, "int32");
-            return { n: idx.length, obs: tf.gather(b.obs, i), actions: tf.gather(b.actions, i), nextObs: tf.gather(b.nextObs, i), done: tf.gather(b.done, i), absorbing: tf.gather(b.absorbing, i) };
-          };
-          const eb = gather(expertAll, eIdx);
-          const gb = gather(policyAll, gIdx);
-          const both = concatDiscBatch(eb, gb);
-          const alphaT = alpha ? tf.tensor2d(alpha, [bs, 1]) : null;
-          let aux: tf.Tensor[] = [];
-          const { grads } = tf.variableGrads(() => {
-            // one discriminator call for expert and policy rows
-            const l = this.logitsExpertIsHigh(both, true);
-            const lE = tf.slice(l, [0], [bs]) as tf.Tensor1D;
-            const lG = tf.slice(l, [bs], [bs]) as tf.Tensor1D;
-            // expert-is-one labels on ℓ: identical to the raw output's own convention (BCE(z,y) = BCE(−z,1−y))
-            const bce = tf.mul(0.5, tf.add(tf.mean(bceWithLogits(lE, 1 - o.labelSmoothing)), tf.mean(bceWithLogits(lG, o.labelSmoothing)))) as tf.Scalar;
-            const ent = tf.mean(bernoulliEntropyFromLogits(l));
-            let loss: tf.Tensor = bce;
-            if (o.discEntCoef > 0) loss = tf.sub(loss, tf.mul(o.discEntCoef, ent));
-            const reg = this.discRegularizer(both);
-            if (reg) loss = tf.add(loss, reg);
-            let gp: tf.Tensor = tf.scalar(0);
-            if (alphaT) {
-              const p = this.discPenalty(eb, gb, alphaT);
-              if (p) {
-                gp = p;
-                loss = tf.add(loss, tf.mul(o.gradPenalty, p));
-              }
-            }
-            const accE = tf.mean(tf.cast(tf.greater(lE, 0), "float32"));
-            const accG = tf.mean(tf.cast(tf.less(lG, 0), "float32"));
-            // critical: variableGrads disposes what f creates; keep the diagnostics.
-            aux = [bce, gp, ent, accE, accG, tf.mean(tf.sigmoid(lE)), tf.mean(tf.sigmoid(lG))].map((t) => tf.keep(t));
-            return loss as tf.Scalar;
-          }, vars);
-          this.discOptimizer.applyGradients(grads);
-          const out = tf.stack(aux);
-          tf.dispose(aux);
-          return out;
-        }),
-      );
-    }
-    const mean = tf.tidy(() => tf.mean(tf.stack(stats), 0).dataSync());
-    tf.dispose(stats);
-    tf.dispose(policyAll as unknown as tf.TensorContainer);
-    return {
-      "disc/loss": mean[0],
-      "disc/gradPenalty": mean[1],
-      "disc/entropy": mean[2],
-      "disc/accExpert": mean[3],
-      "disc/accGen": mean[4],
-      "disc/meanDExpert": mean[5],
-      "disc/meanDGen": mean[6],
-    };
-  }
-
-  /**
-   * The constant reward of the "const" control: the sign of the trainer's reward form (GAIL: +1 for
-   * −log(1 − D) ≥ 0, −1 for log D ≤ 0, 0 for the sign-free logit). Default 0.
-   */
-  protected controlConstant(): number {
-    return 0;
-  }
-
-  /** ℓ for samples [n] (one batched call, one download). */
+  /** ℓ for samples [n], expert high (one batched call). */
   logitsOf(s: Samples): Float32Array {
-    return tf.tidy(() => this.logitsExpertIsHigh(toDiscBatch(s)).dataSync() as Float32Array);
+    return this.disc.logits(s);
   }
 
   /**
-   * The generator's rewards for a rollout: rewardTrain on the policy rows, plus the padded
-   * absorbing tail Σ_{k=1}^{H−T} γᵏ r_a at terminal steps (with `absorbing`), plus −λ log π(a|s)
-   * (causal entropy).
+   * The generator's rewards for a rollout: the discriminator's reward on the policy rows (the
+   * controls: `disc.rewardSign` with "const"), plus the padded absorbing tail Σ_{k=1}^{H−T} γᵏ r_a
+   * at terminal steps (with `absorbing`), plus −λ log π(a|s) (causal entropy).
    */
   protected generatorRewards(input: RewardInput, remaining: Int32Array): { rewards: Float32Array; metrics: Metrics } {
     const o = this.opts;
     const n = input.n;
+    const c = this.disc.rewardSign;
     // the policy rows plus one absorbing row, in one call
-    const rows = withAbsorbingRows({ n, obsDim: input.obsDim, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated }, o.absorbing ? [1] : []);
-    const constant = o.control === "const";
-    const c = constant ? this.controlConstant() : 0;
-    const logits = constant ? null : this.logitsOf(rows);
-    const r = logits ? this.rewardTrain(logits.subarray(0, n), input) : new Float32Array(n).fill(c);
+    const paid = o.control === "const" ? null : this.disc.reward(withAbsorbingRows(input, o.absorbing ? [1] : []));
+    const r = paid ? paid.slice(0, n) : new Float32Array(n).fill(c);
     let sum = 0;
     for (let i = 0; i < n; i++) sum += r[i];
     const metrics: Metrics = { [this.rewardKey]: sum / n };
     if (o.absorbing) {
-      const rA = logits ? this.rewardTrain(logits.subarray(n, n + 1), { ...input, n: 1 })[0] : c;
+      const rA = paid ? paid[n] : c;
       const gamma = this.gen.opts.gamma;
       for (let i = 0; i < n; i++) {
         if (!input.terminated[i]) continue;
@@ -562,51 +392,75 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     return { rewards: r, metrics };
   }
 
-  /** The round's hook: discriminator steps on the fresh rollout, then its rewards (see the module comment). */
-  private readonly roundRewardFn: RewardFn = (input: RewardInput) => {
-    const remaining = this.remainingHorizon(input);
-    const fresh = this.policySamples(input, remaining);
-    profiler.begin("disc-update");
-    // controls never train the discriminator (randomD keeps its random initialisation; const ignores it)
-    const disc = this.opts.control === "none" ? this.trainDiscriminator(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh) : {};
-    profiler.end("disc-update");
-    if (this.opts.discReplay > 0) {
-      this.replay.unshift(fresh);
-      this.replay.length = Math.min(this.replay.length, this.opts.discReplay);
+  /** Keeps a round's policy rows for the next `discReplay` rounds' discriminator batches. */
+  private remember(fresh: Samples): void {
+    if (this.opts.discReplay === 0) return;
+    this.replay.unshift(fresh);
+    this.replay.length = Math.min(this.replay.length, this.opts.discReplay);
+  }
+
+  /** Evaluates the deterministic policy when the round is an evaluation round (`evalEvery`); the last evaluation's metrics. */
+  private evaluateEvery(): Metrics {
+    const o = this.opts;
+    if (o.evalEvery > 0 && this.round % o.evalEvery === 0) {
+      const t0 = Date.now();
+      const ev = profiler.time("eval", () => evaluate(this.gen.policy, o.envId, { episodes: o.evalEpisodes, seed: o.evalSeed, deterministic: true }));
+      this.evalSeconds += (Date.now() - t0) / 1000;
+      this.evalMetrics = { "eval/return": ev.mean, "eval/returnStd": ev.std };
     }
-    profiler.begin("relabel");
-    const { rewards, metrics } = this.generatorRewards(input, remaining);
-    profiler.end("relabel");
-    this.lastRound = { ...disc, ...metrics };
-    this.round++;
-    return rewards;
-  };
+    return this.evalMetrics;
+  }
 
   /** The learned reward as a `RewardFn` (e.g. to train a fresh policy on it). */
   get learnedReward(): RewardFn {
     return (input) => this.rewardTest(input);
   }
 
+  /** The learned reward (`disc.testReward`) on any batch of transitions (absorbing tail not included). */
+  rewardTest(input: RewardInput): Float32Array {
+    return this.disc.testReward(withAbsorbingRows(input));
+  }
+
   /**
    * Trains until `totalSteps` environment steps (global, so a resumed run given the same budget
-   * ends where the original would have) or until the callback returns false. The callback sees the
-   * generator's metrics merged with the round's `disc/*`, `gen/*` and `eval/*` metrics.
+   * ends where the original would have) or until the callback returns false. Each iteration is one
+   * round of the module comment; the callback sees the generator's metrics with the round's
+   * `disc/*`, `gen/*` and `eval/*`.
    */
   async learn(totalSteps: number, opts: { callback?: Callback } = {}): Promise<LearnResult> {
+    checkPositiveInt(totalSteps, "totalSteps");
     const o = this.opts;
-    return this.gen.learn(totalSteps, {
-      callback: async (info) => {
-        if (o.evalEvery > 0 && this.round % o.evalEvery === 0) {
-          const t0 = Date.now();
-          const ev = profiler.time("eval", () => evaluate(this.gen.policy, o.envId, { episodes: o.evalEpisodes, seed: o.evalSeed, deterministic: true }));
-          this.evalSeconds += (Date.now() - t0) / 1000;
-          this.evalMetrics = { "eval/return": ev.mean, "eval/returnStd": ev.std };
-        }
-        // critical: merge into the object learn() returns, so the result carries the round's metrics too.
-        Object.assign(info.metrics, this.lastRound, this.evalMetrics, { "time/round": this.round, "time/eval": this.evalSeconds });
-        return opts.callback ? opts.callback(info) : undefined;
-      },
-    });
+    const gen = this.gen;
+    gen.totalSteps = totalSteps;
+    const start = Date.now();
+    const startStep = gen.step;
+    let metrics: Metrics = {};
+    while (gen.step < totalSteps) {
+      // 1. collect a rollout with π_θ
+      const rollout = gen.collect();
+      const remaining = this.remainingHorizon(rollout);
+      const fresh = this.policySamples(rollout, remaining);
+      profiler.begin("reward");
+      // 2. train the discriminator on it (and the replayed rounds) against the expert's rows; the controls never train it
+      profiler.begin("disc-update");
+      const discMetrics = o.control === "none" ? this.disc.update(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh, this.expert, this.rng) : {};
+      profiler.end("disc-update");
+      this.remember(fresh);
+      // 3. relabel the rollout with the discriminator's reward
+      profiler.begin("relabel");
+      const { rewards, metrics: rewardMetrics } = this.generatorRewards(rollout, remaining);
+      gen.batch.setRewards(rewards);
+      profiler.end("relabel");
+      profiler.end("reward");
+      // 4. update the generator on the relabelled batch
+      const genMetrics = await gen.improve();
+      this.round++;
+      metrics = { ...genMetrics, ...gen.progressMetrics(start, startStep), ...discMetrics, ...rewardMetrics, ...this.evaluateEvery(), "time/round": this.round, "time/eval": this.evalSeconds };
+      if (opts.callback && (await opts.callback({ step: gen.step, iteration: gen.iteration, metrics })) === false) {
+        return { step: gen.step, iteration: gen.iteration, metrics, stoppedBy: "callback" };
+      }
+    }
+    return { step: gen.step, iteration: gen.iteration, metrics, stoppedBy: "budget" };
   }
 
   /** Evaluates the current policy (deterministic by default) on `envId`. */
@@ -624,11 +478,11 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       algo: this.algo,
       options,
       rng: { ...g.rng, disc: this.rng.getState() },
-      optimizers: { ...g.optimizers, disc: await saveOptimizer(this.discOptimizer) },
+      optimizers: { ...g.optimizers, disc: this.disc.optimizer ? await saveOptimizer(this.disc.optimizer) : [] },
       extra: {
         round: this.round,
         generator: { algo: g.algo, options: g.options },
-        discriminator: this.saveDiscriminator(),
+        discriminator: this.disc.toJSON(),
         replay: this.replay.map(samplesToJson),
       },
     };
@@ -641,8 +495,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     ensure(extra && extra.discriminator && extra.generator, "checkpoint lacks the discriminator (extra.discriminator); was it written by an adversarial trainer?");
     ensure(extra.generator.algo === this.gen.algo, () => `checkpoint's generator is ${extra.generator.algo}, this trainer's is ${this.gen.algo}`);
     await this.gen.restore({ ...ckpt, algo: this.gen.algo });
-    this.loadDiscriminator(extra.discriminator);
-    await loadOptimizer(this.discOptimizer, ckpt.optimizers.disc ?? []);
+    this.disc.load(extra.discriminator);
+    if (this.disc.optimizer) await loadOptimizer(this.disc.optimizer, ckpt.optimizers.disc ?? []);
     this.rng.setState(ckpt.rng.disc);
     this.round = extra.round;
     this.replay = (extra.replay ?? []).map(samplesFromJson);
@@ -653,9 +507,6 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   /** Frees every tensor the trainer holds. */
   dispose(): void {
     this.gen.dispose();
-    this.disposeDiscriminator();
-    this.discOptimizer.dispose();
-    if (this.expertBatch) tf.dispose(this.expertBatch as unknown as tf.TensorContainer);
-    this.expertBatch = null;
+    this.disc.dispose();
   }
 }

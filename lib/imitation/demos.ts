@@ -7,7 +7,7 @@
 import { Rng, GanrlError, ensure, checkPositiveInt, checkSeed, describe } from "../core";
 import { makeEnv, getEnvSpec, EnvId } from "../envs";
 import { DemoSet, DEMOS_FORMAT, Trajectory, loadDemos, validateDemoSet, toTransitions, trajectoryStats, Transitions } from "../data";
-import { Actor } from "../rl";
+import { Actor, TransitionBatch } from "../rl";
 
 /** A demonstration set given by value or as a `ganrl-demos/1` file path. */
 export type DemoSource = DemoSet | string;
@@ -97,23 +97,14 @@ export function recordDemos(actor: Actor, envId: string, opts: RecordOptions): D
 }
 
 /**
- * Flat (s, a, s') rows for the discriminator, [n, obsDim] row-major, each with a sampling weight.
+ * Flat (s, a, s', terminated) rows for the discriminator (a `TransitionBatch`), [n, obsDim]
+ * row-major, each with a sampling weight.
  * Rows with `absorbing` = 1 stand for DAC's absorbing state s_a (Kostrikov et al. 2019): their obs,
  * action and next obs are ignored and replaced by the absorbing features (zero state, no action,
  * indicator 1). An episode that terminates after T steps of a time limit H is padded with H − T
  * absorbing steps; one absorbing row of weight H − T stands for them (sampling is ∝ weight).
  */
-export interface Samples {
-  n: number;
-  obsDim: number;
-  /** s, [n*obsDim] raw. */
-  obs: Float32Array;
-  /** a, [n]. */
-  actions: Int32Array;
-  /** s', [n*obsDim] raw. */
-  nextObs: Float32Array;
-  /** 1 where s' is terminal, [n]. */
-  done: Uint8Array;
+export interface Samples extends TransitionBatch {
   /** 1 for absorbing-state rows, [n]. */
   absorbing: Uint8Array;
   /** Sampling weight of each row (1 for ordinary rows), [n]. */
@@ -121,7 +112,7 @@ export interface Samples {
 }
 
 /** `base` plus one absorbing row per entry of `weights` (its weight), appended at the end. */
-export function withAbsorbingRows(base: Omit<Samples, "absorbing" | "weight">, weights: ArrayLike<number> = []): Samples {
+export function withAbsorbingRows(base: TransitionBatch, weights: ArrayLike<number> = []): Samples {
   const { n, obsDim: d } = base;
   const m = n + weights.length;
   const s: Samples = {
@@ -130,14 +121,14 @@ export function withAbsorbingRows(base: Omit<Samples, "absorbing" | "weight">, w
     obs: new Float32Array(m * d),
     actions: new Int32Array(m),
     nextObs: new Float32Array(m * d),
-    done: new Uint8Array(m),
+    terminated: new Uint8Array(m),
     absorbing: new Uint8Array(m),
     weight: new Float32Array(m).fill(1),
   };
   s.obs.set(base.obs.subarray(0, n * d));
   s.nextObs.set(base.nextObs.subarray(0, n * d));
   s.actions.set(base.actions.subarray(0, n));
-  s.done.set(base.done.subarray(0, n));
+  s.terminated.set(base.terminated.subarray(0, n));
   s.absorbing.fill(1, n);
   for (let k = 0; k < weights.length; k++) s.weight[n + k] = weights[k];
   return s;
@@ -149,13 +140,13 @@ export function concatSamples(parts: Samples[]): Samples {
   const d = parts[0].obsDim;
   ensure(parts.every((p) => p.obsDim === d), "concatSamples: observation sizes differ");
   const n = parts.reduce((u, p) => u + p.n, 0);
-  const out: Samples = { n, obsDim: d, obs: new Float32Array(n * d), actions: new Int32Array(n), nextObs: new Float32Array(n * d), done: new Uint8Array(n), absorbing: new Uint8Array(n), weight: new Float32Array(n) };
+  const out: Samples = { n, obsDim: d, obs: new Float32Array(n * d), actions: new Int32Array(n), nextObs: new Float32Array(n * d), terminated: new Uint8Array(n), absorbing: new Uint8Array(n), weight: new Float32Array(n) };
   let k = 0;
   for (const p of parts) {
     out.obs.set(p.obs.subarray(0, p.n * d), k * d);
     out.nextObs.set(p.nextObs.subarray(0, p.n * d), k * d);
     out.actions.set(p.actions.subarray(0, p.n), k);
-    out.done.set(p.done.subarray(0, p.n), k);
+    out.terminated.set(p.terminated.subarray(0, p.n), k);
     out.absorbing.set(p.absorbing.subarray(0, p.n), k);
     out.weight.set(p.weight.subarray(0, p.n), k);
     k += p.n;
@@ -170,18 +161,18 @@ export interface SamplesJson {
   obs: number[];
   actions: number[];
   nextObs: number[];
-  done: number[];
+  terminated: number[];
   absorbing: number[];
   weight: number[];
 }
 
 export function samplesToJson(s: Samples): SamplesJson {
-  return { n: s.n, obsDim: s.obsDim, obs: Array.from(s.obs), actions: Array.from(s.actions), nextObs: Array.from(s.nextObs), done: Array.from(s.done), absorbing: Array.from(s.absorbing), weight: Array.from(s.weight) };
+  return { n: s.n, obsDim: s.obsDim, obs: Array.from(s.obs), actions: Array.from(s.actions), nextObs: Array.from(s.nextObs), terminated: Array.from(s.terminated), absorbing: Array.from(s.absorbing), weight: Array.from(s.weight) };
 }
 
 export function samplesFromJson(j: SamplesJson): Samples {
-  ensure(j && j.obs.length === j.n * j.obsDim && j.actions.length === j.n && j.weight.length === j.n, "malformed samples in checkpoint (replay buffer): array lengths do not match n and obsDim");
-  return { n: j.n, obsDim: j.obsDim, obs: Float32Array.from(j.obs), actions: Int32Array.from(j.actions), nextObs: Float32Array.from(j.nextObs), done: Uint8Array.from(j.done), absorbing: Uint8Array.from(j.absorbing), weight: Float32Array.from(j.weight) };
+  ensure(j && j.obs.length === j.n * j.obsDim && j.actions.length === j.n && j.weight.length === j.n && Array.isArray(j.terminated) && j.terminated.length === j.n, "malformed samples in checkpoint (replay buffer): array lengths do not match n and obsDim (or no 'terminated' flags: written before they were renamed from 'done'; start the run afresh)");
+  return { n: j.n, obsDim: j.obsDim, obs: Float32Array.from(j.obs), actions: Int32Array.from(j.actions), nextObs: Float32Array.from(j.nextObs), terminated: Uint8Array.from(j.terminated), absorbing: Uint8Array.from(j.absorbing), weight: Float32Array.from(j.weight) };
 }
 
 /** Draws `count` row indices with replacement, P(i) ∝ weight[i] (binary search on the cumulative weights). */
@@ -224,6 +215,6 @@ export function expertSamples(set: DemoSet, opts: ExpertSampleOptions): { sample
       if (t.terminated) weights.push(Math.max(1, opts.absorbingHorizon - t.actions.length) / opts.every);
     }
   }
-  const samples = withAbsorbingRows({ n: tr.n, obsDim: tr.obsDim, obs: tr.obs, actions: tr.actions, nextObs: tr.nextObs, done: tr.terminated }, weights);
+  const samples = withAbsorbingRows(tr, weights);
   return { samples, transitions: tr };
 }

@@ -25,10 +25,10 @@
  */
 import { tf, Rng, ensure, checkPositiveInt, describe } from "../core";
 import { Mlp, RunningMeanStd, Activation } from "../nn";
-import { RewardInput } from "../rl";
-import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, deriveSeed } from "./adversarial";
-import { RewardForm, checkRewardForm, rewardFromLogits, gradientPenalty, GradPenaltyForm } from "./rewards";
-import { withAbsorbingRows } from "./demos";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, deriveSeed, withDefaults } from "./adversarial";
+import { DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator } from "./discriminator";
+import { Samples } from "./demos";
+import { RewardForm, checkRewardForm, rewardFromLogits, rewardFormSign, gradientPenalty, GradPenaltyForm } from "./rewards";
 
 /** Discriminator heads: state-action input, or state input with one logit per action. */
 export const DISC_HEADS = ["concat", "perAction"] as const;
@@ -49,21 +49,38 @@ export interface GailDiscriminatorOptions {
   spectralNorm: boolean;
   /** Add the absorbing-state indicator feature. */
   absorbing: boolean;
-  /** Frozen state statistics for input standardisation (the expert's), or null. */
+  /** Frozen state statistics for input standardisation (the expert's), or null; disposed with the discriminator. */
   inputNorm: RunningMeanStd | null;
+  /** The generator's reward from ℓ (default "logit"). */
+  rewardForm?: RewardForm;
+  /** Clip each reward to [−c, c] (default null: no clipping). */
+  rewardClip?: number | null;
+  /** How `update` trains it (default `DISC_TRAIN_DEFAULTS`). */
+  train?: Partial<DiscTrainOptions>;
 }
 
-/** The GAIL discriminator network D(s, a) (see the module comment). Methods taking tensors: call in a tidy. */
-export class GailDiscriminator {
+/**
+ * The GAIL discriminator D(s, a) (see the module comment), a `Discriminator` of the adversarial
+ * loop: trained by cross-entropy (`NeuralDiscriminator.update`, plus its gradient penalty), reward
+ * r = f(ℓ) by `rewardForm`, clipped to ±`rewardClip`. Methods taking tensors: call in a tidy.
+ */
+export class GailDiscriminator extends NeuralDiscriminator {
+  readonly kind = "gail";
   readonly opts: Readonly<GailDiscriminatorOptions>;
   readonly net: Mlp;
   /** Width of the state features (obsDim, +1 with the absorbing indicator). */
   readonly stateDim: number;
+  readonly rewardForm: RewardForm;
+  readonly rewardSign: 1 | -1 | 0;
 
   constructor(opts: GailDiscriminatorOptions, rng: Rng) {
+    super(opts.train);
     checkPositiveInt(opts.obsDim, "discriminator obsDim");
     checkPositiveInt(opts.nActions, "discriminator nActions");
     ensure((DISC_HEADS as readonly string[]).includes(opts.head), () => `discriminator head must be one of ${DISC_HEADS.join(", ")}, got ${describe(opts.head)}`);
+    this.rewardForm = opts.rewardForm ?? "logit";
+    checkRewardForm(this.rewardForm);
+    this.rewardSign = rewardFormSign(this.rewardForm);
     this.opts = Object.freeze({ ...opts, hidden: [...opts.hidden] });
     this.stateDim = opts.obsDim + (opts.absorbing ? 1 : 0);
     this.net = new Mlp(
@@ -81,6 +98,10 @@ export class GailDiscriminator {
 
   get trainableVariables(): tf.Variable[] {
     return this.net.params;
+  }
+
+  get labelsExpertIsOne(): boolean {
+    return this.opts.labelsExpertIsOne;
   }
 
   /** State features x [n, stateDim] and action weights [n, nActions] (one-hot; zero on absorbing rows). */
@@ -103,15 +124,9 @@ export class GailDiscriminator {
   }
 
   /** The raw output z(s, a) [n]. */
-  raw(b: DiscBatch, training = false): tf.Tensor1D {
+  override raw(b: DiscBatch, training = false): tf.Tensor1D {
     const { x, act } = this.features(b);
     return this.rawFromFeatures(x, act, training);
-  }
-
-  /** ℓ(s, a) [n], expert high. */
-  logitsExpertIsHigh(b: DiscBatch, training = false): tf.Tensor1D {
-    const z = this.raw(b, training);
-    return this.opts.labelsExpertIsOne ? z : (tf.neg(z) as tf.Tensor1D);
   }
 
   /** Gradient penalty on interpolations of expert and policy inputs (`alpha` [n, 1]); see `gradientPenalty`. */
@@ -128,6 +143,15 @@ export class GailDiscriminator {
     return gradientPenalty((x) => this.rawFromFeatures(x, actHat, false, true), fe.x, fp.x, alpha, form);
   }
 
+  protected override penalty(expert: DiscBatch, policy: DiscBatch, alpha: tf.Tensor2D): tf.Scalar {
+    return this.gradientPenalty(expert, policy, alpha, this.train.gradPenaltyForm);
+  }
+
+  /** r = f(ℓ) by `rewardForm`, clipped to ±`rewardClip` (plain JS). */
+  reward(rows: Samples): Float32Array {
+    return rewardFromLogits(this.logits(rows), this.rewardForm, this.opts.rewardClip ?? null);
+  }
+
   toJSON(): DiscriminatorJson {
     const j: DiscriminatorJson = { format: "ganrl.disc/1", kind: "gail", arch: { ...this.net.arch, head: this.opts.head, labelsExpertIsOne: this.opts.labelsExpertIsOne, absorbing: this.opts.absorbing }, params: this.net.toJSON() };
     if (this.opts.inputNorm) j.inputNorm = this.opts.inputNorm.toJSON();
@@ -141,7 +165,7 @@ export class GailDiscriminator {
     if (j.inputNorm && this.opts.inputNorm) this.opts.inputNorm.load(j.inputNorm);
   }
 
-  dispose(): void {
+  protected disposeNets(): void {
     this.net.dispose();
     this.opts.inputNorm?.dispose();
   }
@@ -184,29 +208,30 @@ export const GAIL_DEFAULTS: Readonly<GAILOptions> = Object.freeze({
 });
 
 /**
- * GAIL: `AdversarialTrainer` with `GailDiscriminator` and reward r = f(ℓ) by `rewardForm`, clipped
+ * GAIL: the adversarial loop with a `GailDiscriminator`; reward r = f(ℓ) by `rewardForm`, clipped
  * to ±`rewardClip`. The test reward equals the training reward.
  *
  *     const gail = new GAIL({ envId: "CartPole-v1", demos: "data/demos/CartPole-v1/traj-1.json", generator: "ppo", seed: 0 });
  *     await gail.learn(200_000, { callback: ({ step, metrics }) => console.log(step, metrics["gen/epReturn"]) });
  *     gail.evaluate().mean;
  */
-export class GAIL extends AdversarialTrainer<GAILOptions> {
+export class GAIL extends AdversarialTrainer<GAILOptions, GailDiscriminator> {
   readonly algo = "gail";
   protected readonly rewardKey = "gen/gailReward";
-  readonly disc: GailDiscriminator;
 
   constructor(opts: Partial<GAILOptions> = {}) {
-    const o = { ...GAIL_DEFAULTS, ...dropUndefined(opts) } as GAILOptions;
+    const o = withDefaults(GAIL_DEFAULTS, opts);
     checkRewardForm(o.rewardForm);
     super(o);
-    const norm = o.normalizeDiscInputs ? new RunningMeanStd(this.demos.obsDim) : null;
-    if (norm) {
-      const obs = this.expertObservations();
-      norm.update(obs, obs.length / this.demos.obsDim);
-      norm.frozen = true;
-    }
-    this.disc = new GailDiscriminator(
+  }
+
+  protected override extraOptionKeys(): string[] {
+    return GAIL_KEYS;
+  }
+
+  protected override makeDiscriminator(): GailDiscriminator {
+    const o = this.opts;
+    return new GailDiscriminator(
       {
         obsDim: this.demos.obsDim,
         nActions: this.demos.nActions,
@@ -216,62 +241,12 @@ export class GAIL extends AdversarialTrainer<GAILOptions> {
         labelsExpertIsOne: o.labelsExpertIsOne,
         spectralNorm: o.spectralNorm,
         absorbing: o.absorbing,
-        inputNorm: norm,
+        inputNorm: o.normalizeDiscInputs ? this.expertNorm() : null,
+        rewardForm: o.rewardForm,
+        rewardClip: o.rewardClip,
+        train: this.discTrainOptions(),
       },
       new Rng(deriveSeed(o.seed, 0x6a11)),
     );
   }
-
-  protected override extraOptionKeys(): string[] {
-    return GAIL_KEYS;
-  }
-
-  override get labelsExpertIsOne(): boolean {
-    return this.opts.labelsExpertIsOne;
-  }
-
-  protected override discRaw(b: DiscBatch, training: boolean): tf.Tensor1D {
-    return this.disc.raw(b, training);
-  }
-
-  override discVariables(): tf.Variable[] {
-    return this.disc.trainableVariables;
-  }
-
-  protected override discPenalty(expert: DiscBatch, policy: DiscBatch, alpha: tf.Tensor2D): tf.Scalar | null {
-    return this.disc.gradientPenalty(expert, policy, alpha, this.opts.gradPenaltyForm);
-  }
-
-  protected override rewardTrain(logitsExpertIsHigh: Float32Array, _input: RewardInput): Float32Array {
-    return rewardFromLogits(logitsExpertIsHigh, this.opts.rewardForm, this.opts.rewardClip);
-  }
-
-  /** The "const" control's reward: +1 for −log(1 − D) (≥ 0), −1 for log D (≤ 0), 0 for the logit (no sign). */
-  protected override controlConstant(): number {
-    return this.opts.rewardForm === "neglog1mD" ? 1 : this.opts.rewardForm === "logD" ? -1 : 0;
-  }
-
-  /** r(s, a) = f(ℓ(s, a)) on any batch of transitions (absorbing tail not included). */
-  override rewardTest(input: RewardInput): Float32Array {
-    const rows = withAbsorbingRows({ n: input.n, obsDim: input.obsDim, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated });
-    return this.rewardTrain(this.logitsOf(rows), input);
-  }
-
-  override saveDiscriminator(): DiscriminatorJson {
-    return this.disc.toJSON();
-  }
-
-  override loadDiscriminator(j: DiscriminatorJson): void {
-    this.disc.load(j);
-  }
-
-  protected override disposeDiscriminator(): void {
-    this.disc.dispose();
-  }
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
 }

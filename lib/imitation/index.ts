@@ -1,8 +1,10 @@
-/** Imitation learning: the shared adversarial trainer, GAIL, behavioural cloning, expert data, tuned presets. */
+/** Imitation learning: the shared adversarial loop and its discriminators, GAIL, FEM and GTAL, behavioural cloning, expert data, tuned presets. */
 export * from "./rewards";
 export * from "./demos";
+export * from "./discriminator";
 export * from "./adversarial";
 export * from "./gail";
+export * from "./linear";
 export * from "./bc";
 export * from "./presets";
 export type { DemoSet, Trajectory, Transitions } from "../data";

@@ -28,8 +28,23 @@
  *
  * The initial cost is random (a unit Gaussian direction for FEM, a uniform coordinate for GTAL),
  * drawn from the library's seeded `Rng`.
+ *
+ * ## On the adversarial loop (`FEM`, `GTAL`)
+ * `LinearDiscriminator` is the cost as the loop's `Discriminator`: each round (see `adversarial.ts`)
+ * the generator collects a rollout; `update` fits the cost to it (the best response above, then b
+ * over the rollout's raw rewards); the rollout is relabelled with r − b; the generator (TRPO in the
+ * paper, with its presets' settings) takes its step. The paper's code relabels with the previous
+ * round's cost and fits the new one after the policy step; here the cost is fitted first, on the
+ * rollout it then pays, as the discriminator is in GAIL. The expert's μ_E comes from the trainer's
+ * expert rows (subsampled by `demoEvery`, as the paper's). No absorbing state (the features have
+ * none) and no "randomD" control (a frozen random cost has no sign); "const" pays the task's sign.
  */
-import { GanrlError, Rng, checkPositiveInt } from "../core";
+import { tf, GanrlError, Rng, checkPositiveInt, ensure, describe } from "../core";
+import { getEnvSpec } from "../envs";
+import { Metrics } from "../rl";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, deriveSeed, withDefaults } from "./adversarial";
+import { Discriminator, DiscriminatorJson } from "./discriminator";
+import { Samples } from "./demos";
 
 /** The two linear-cost families: FEM's ℓ₂ ball and GTAL's simplex. */
 export type LinearCostMode = "l2ball" | "simplex";
@@ -186,7 +201,17 @@ export class LinearCost {
    */
   reward(obs: Float32Array, actions: Int32Array): Float32Array {
     const raw = this.rawReward(obs, actions);
-    for (const v of raw) this.rewardBound = this.favorZeroExpertReward ? Math.max(this.rewardBound, v) : Math.min(this.rewardBound, v);
+    this.updateBound(raw);
+    return this.shifted(raw);
+  }
+
+  /** Moves the running bound b over raw rewards: b = max(b, max r) with `favorZeroExpertReward`, else min(b, min r). */
+  updateBound(raw: ArrayLike<number>): void {
+    for (let i = 0; i < raw.length; i++) this.rewardBound = this.favorZeroExpertReward ? Math.max(this.rewardBound, raw[i]) : Math.min(this.rewardBound, raw[i]);
+  }
+
+  /** r − b for raw rewards r (no update of b). */
+  shifted(raw: ArrayLike<number>): Float32Array {
     return Float32Array.from(raw, (v) => v - this.rewardBound);
   }
 
@@ -203,5 +228,169 @@ export class LinearCost {
     this.w = Float64Array.from(j.w);
     this.widx = j.widx;
     this.rewardBound = j.rewardBound;
+  }
+}
+
+/** Saved state of a `LinearCost`. */
+type LinearCostState = ReturnType<LinearCost["toJSON"]>;
+
+/**
+ * FEM's or GTAL's linear cost as the adversarial loop's `Discriminator` (see the module comment):
+ * ℓ = the raw reward w·φ/|φ| (or ψ_{j*}/|ψ|), `update` = the best response and the bound b over the
+ * policy rows' raw rewards, `reward` = ℓ − b (pure: the rows `update` saw have the task's sign).
+ */
+export class LinearDiscriminator implements Discriminator {
+  readonly kind: "fem" | "gtal";
+  readonly cost: LinearCost;
+  readonly rewardSign: 1 | -1;
+  readonly trainableVariables: tf.Variable[] = [];
+  readonly optimizer = null;
+
+  constructor(o: LinearCostOptions) {
+    this.cost = new LinearCost(o);
+    this.kind = o.mode === "l2ball" ? "fem" : "gtal";
+    this.rewardSign = o.favorZeroExpertReward ? -1 : 1;
+  }
+
+  private rowsOf(rows: Samples): { obs: Float32Array; actions: Int32Array } {
+    for (let i = 0; i < rows.n; i++) if (rows.absorbing[i]) throw new GanrlError(`the ${this.kind.toUpperCase()} linear cost has no absorbing-state feature: train it with absorbing: false`);
+    return { obs: rows.obs.subarray(0, rows.n * rows.obsDim), actions: rows.actions.subarray(0, rows.n) };
+  }
+
+  logits(rows: Samples): Float32Array {
+    const { obs, actions } = this.rowsOf(rows);
+    return Float32Array.from(this.cost.rawReward(obs, actions));
+  }
+
+  /** The best response to the policy rows (the expert's μ_E is the cost's own), then b over their raw rewards. */
+  update(policy: Samples, _expert: Samples, _rng: Rng): Metrics {
+    const { obs, actions } = this.rowsOf(policy);
+    const m = this.cost.fit(obs, actions);
+    this.cost.updateBound(this.cost.rawReward(obs, actions));
+    return { ...m, "cost/bound": this.cost.rewardBound };
+  }
+
+  /** r − b per row. */
+  reward(rows: Samples): Float32Array {
+    const { obs, actions } = this.rowsOf(rows);
+    return this.cost.shifted(this.cost.rawReward(obs, actions));
+  }
+
+  testReward(rows: Samples): Float32Array {
+    return this.reward(rows);
+  }
+
+  toJSON(): DiscriminatorJson {
+    const c = this.cost;
+    return { format: "ganrl.disc/1", kind: this.kind, arch: { mode: c.mode, obsDim: c.obsDim, nActions: c.nActions, featDim: c.featDim, favorZeroExpertReward: c.favorZeroExpertReward }, params: [], state: c.toJSON() };
+  }
+
+  load(j: DiscriminatorJson): void {
+    ensure(j && j.format === "ganrl.disc/1" && j.kind === this.kind && j.state, () => `expected a saved ${this.kind.toUpperCase()} cost (format ganrl.disc/1, kind ${this.kind}), got ${describe({ format: j?.format, kind: j?.kind })}`);
+    ensure(j.arch.favorZeroExpertReward === this.cost.favorZeroExpertReward, "the saved cost's reward sign (favorZeroExpertReward) differs from this one's");
+    this.cost.load(j.state as LinearCostState);
+  }
+
+  dispose(): void {
+    // no tensors
+  }
+}
+
+/** Options of FEM and GTAL: the adversarial loop's, plus the reward's sign. */
+export interface LinearOptions extends AdversarialOptions {
+  /**
+   * Reward ≤ 0 (true: the paper's `favor_zero_expert_reward`, as log D) or ≥ 0 (false, as
+   * −log(1 − D)); null: the task's GAIL-paper sign (`EnvSpec.gailRewardSign`: CartPole ≥ 0,
+   * Acrobot and MountainCar ≤ 0).
+   */
+  favorZeroExpertReward: boolean | null;
+}
+
+/**
+ * Defaults: the adversarial defaults with the paper's TRPO generator, no absorbing state and the
+ * task's sign. The discriminator-training options (`disc*`, `labelSmoothing`, `gradPenalty*`) do
+ * not apply to a linear cost.
+ */
+export const LINEAR_DEFAULTS: Readonly<LinearOptions> = Object.freeze({
+  ...ADVERSARIAL_DEFAULTS,
+  absorbing: false,
+  favorZeroExpertReward: null,
+});
+
+const LINEAR_KEYS = ["favorZeroExpertReward"];
+
+/** The loop with a linear cost of `mode` (FEM: l2ball, GTAL: simplex). */
+abstract class LinearApprenticeship extends AdversarialTrainer<LinearOptions, LinearDiscriminator> {
+  protected constructor(opts: Partial<LinearOptions>, what: "FEM" | "GTAL") {
+    const o = withDefaults(LINEAR_DEFAULTS, opts);
+    if (o.absorbing) throw new GanrlError(`${what}'s linear cost has no absorbing-state feature: set absorbing: false`);
+    if (o.control === "randomD") throw new GanrlError(`${what} has no "randomD" control (a frozen random linear cost has no sign): use control "const" or "none"`);
+    if (o.favorZeroExpertReward !== null && typeof o.favorZeroExpertReward !== "boolean") throw new GanrlError(`favorZeroExpertReward must be true, false or null (the task's sign), got ${describe(o.favorZeroExpertReward)}`);
+    super(o);
+  }
+
+  protected override extraOptionKeys(): string[] {
+    return LINEAR_KEYS;
+  }
+
+  /** Whether the reward is ≤ 0: the option, or the task's GAIL-paper sign. */
+  get favorZeroExpertReward(): boolean {
+    return this.opts.favorZeroExpertReward ?? getEnvSpec(this.opts.envId).gailRewardSign === -1;
+  }
+
+  protected override makeDiscriminator(): LinearDiscriminator {
+    const e = this.expert;
+    return new LinearDiscriminator({
+      // critical: called from the base constructor, before the subclass's fields exist: the mode is a method.
+      mode: this.linearMode(),
+      obsDim: this.demos.obsDim,
+      nActions: this.demos.nActions,
+      expertObs: this.expertObservations(),
+      expertActions: e.actions.slice(0, e.n),
+      favorZeroExpertReward: this.favorZeroExpertReward,
+      rng: new Rng(deriveSeed(this.opts.seed, 0x11ea)),
+    });
+  }
+
+  /** "l2ball" (FEM) or "simplex" (GTAL). */
+  protected abstract linearMode(): LinearCostMode;
+}
+
+/**
+ * FEM, feature expectation matching (Abbeel & Ng 2004) as in the GAIL paper: a linear cost in the
+ * unit ℓ₂ ball, w = (μ_E − μ_π)/‖μ_E − μ_π‖₂, r(s, a) = w·φ(s, a)/|φ| shifted to the task's sign,
+ * and an RL step (TRPO) on it each round.
+ *
+ *     const fem = new FEM({ envId: "CartPole-v0", demos: "data/demos/CartPole-v0/traj-4.json", demoEvery: 10, generator: "trpo", seed: 0 });
+ *     await fem.learn(50_000);
+ */
+export class FEM extends LinearApprenticeship {
+  readonly algo = "fem";
+  protected readonly rewardKey = "gen/femReward";
+
+  constructor(opts: Partial<LinearOptions> = {}) {
+    super(opts, "FEM");
+  }
+
+  protected linearMode(): LinearCostMode {
+    return "l2ball";
+  }
+}
+
+/**
+ * GTAL, game-theoretic apprenticeship learning (Syed & Schapire 2008) as in the GAIL paper: a
+ * linear cost on the simplex over ψ = [φ, −φ], j* = argmin_j (μ_π − μ_E)_j, r(s, a) = ψ_{j*}(s, a)/|ψ|
+ * shifted to the task's sign, and an RL step (TRPO) on it each round.
+ */
+export class GTAL extends LinearApprenticeship {
+  readonly algo = "gtal";
+  protected readonly rewardKey = "gen/gtalReward";
+
+  constructor(opts: Partial<LinearOptions> = {}) {
+    super(opts, "GTAL");
+  }
+
+  protected linearMode(): LinearCostMode {
+    return "simplex";
   }
 }

@@ -14,63 +14,13 @@
  * Logs of probabilities are always log-sigmoids of logits (log σ(x) = −softplus(−x)), never
  * log(p + ε). Derivation: notebooks/ (GAIL section "reward forms and the termination bias").
  */
-import { tf, GanrlError } from "../core";
+import { tf } from "../core";
+import { RewardForm, checkRewardForm, rewardFromLogit } from "../tabular";
 
-/** The reward forms of GAIL's generator, as functions of D_E = σ(ℓ). */
-export const REWARD_FORMS = ["logD", "neglog1mD", "logit"] as const;
-/**
- * - `"logD"`:       r = log D_E(s,a) = −softplus(−ℓ)  ∈ (−∞, 0]. Every step costs: the agent is
- *                   paid to END episodes early (right for Acrobot, where the expert reaches the goal
- *                   fast; the paper's choice there).
- * - `"neglog1mD"`:  r = −log(1 − D_E(s,a)) = softplus(ℓ) ∈ [0, ∞). Non-saturating (large gradient
- *                   signal when the policy is bad); every step pays: the agent is paid to SURVIVE
- *                   (right for CartPole; the paper's choice there, and imitation's default, which is
- *                   why imitation's GAIL fails on Acrobot-v1).
- * - `"logit"`:      r = log D_E − log(1 − D_E) = ℓ ∈ ℝ, the sum of the two (AIRL's form for a GAIL
- *                   discriminator; at the optimal D it is log ρ_E/ρ_π, the sign carries no bias
- *                   by construction, but its mean over a batch still can).
- *
- * The sign bias in one line: with a per-step reward r of constant sign, an episode's return grows
- * (r > 0) or shrinks (r < 0) with its length, whatever the discriminator says. Absorbing-state
- * handling (`absorbing` in the GAIL options) removes it by letting D price termination itself.
- */
-export type RewardForm = (typeof REWARD_FORMS)[number];
-
-/** Numerically stable softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|). */
-export function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-
-/** log σ(x) = −softplus(−x) (never log of a rounded probability). */
-export function logSigmoid(x: number): number {
-  return -softplus(-x);
-}
-
-/** σ(x) = 1 / (1 + e^−x), stable for large |x|. */
-export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
-
-/** Checks a reward form name, listing the valid ones. */
-export function checkRewardForm(form: unknown): asserts form is RewardForm {
-  if (!(REWARD_FORMS as readonly unknown[]).includes(form)) {
-    throw new GanrlError(`unknown GAIL reward form ${JSON.stringify(form)}; valid forms: ${REWARD_FORMS.join(", ")}`);
-  }
-}
-
-/** The reward of one pair from its logit ℓ (expert high); see `RewardForm`. */
-export function rewardOfLogit(logitExpertIsHigh: number, form: RewardForm): number {
-  switch (form) {
-    case "logD":
-      return logSigmoid(logitExpertIsHigh);
-    case "neglog1mD":
-      return softplus(logitExpertIsHigh);
-    case "logit":
-      return logitExpertIsHigh;
-  }
-}
+// One definition each, shared with the tabular GAIL (`lib/tabular/divergence.ts`): the reward forms
+// ("logD", "neglog1mD", "logit"), their check and per-logit value, and the logistic helpers.
+export type { RewardForm } from "../tabular";
+export { REWARD_FORMS, checkRewardForm, rewardFromLogit, rewardFormSign, softplus, logSigmoid, sigmoid } from "../tabular";
 
 /**
  * Rewards for a batch of logits ℓ [n] (expert high), optionally clipped to [−clip, clip]
@@ -81,7 +31,7 @@ export function rewardFromLogits(logitsExpertIsHigh: ArrayLike<number>, form: Re
   const out = new Float32Array(logitsExpertIsHigh.length);
   const c = clip === null ? Infinity : clip;
   for (let i = 0; i < out.length; i++) {
-    const r = rewardOfLogit(logitsExpertIsHigh[i], form);
+    const r = rewardFromLogit(form, logitsExpertIsHigh[i]);
     out[i] = r > c ? c : r < -c ? -c : r;
   }
   return out;

@@ -49,7 +49,7 @@
 import { tf, Rng, ensure, describe, checkNumber, GanrlError } from "../core";
 import { Mlp, RunningMeanStd, Activation, ParamJson } from "../nn";
 import { RewardInput } from "../rl";
-import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, deriveSeed, withAbsorbingRows, Samples, toDiscBatch } from "../imitation";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator, deriveSeed, withAbsorbingRows, withDefaults, Samples, toDiscBatch } from "../imitation";
 
 /** Forms of AIRL's f. */
 export const AIRL_REWARD_TYPES = ["disentangled", "state-action"] as const;
@@ -73,8 +73,18 @@ export interface AirlRewardNetOptions {
   activation: Activation;
   /** Add the absorbing-state indicator feature. */
   absorbing: boolean;
-  /** Frozen state statistics for input standardisation (the expert's), or null. */
+  /** Frozen state statistics for input standardisation (the expert's), or null; disposed with the net. */
   inputNorm: RunningMeanStd | null;
+  /** The sampler π whose log π(a|s) enters the logit ℓ = f − log π (the generator's policy), or null (then only `parts` works). */
+  policy?: { logProb(obs: tf.Tensor2D, actions: tf.Tensor1D): tf.Tensor1D } | null;
+  /** What `testReward` returns: "g" (default) or "f". */
+  testReward?: AirlTestReward;
+  /** Clip each training reward to [−c, c] (default null: no clipping). */
+  rewardClip?: number | null;
+  /** λ_h of the potential penalty λ_h·E[h(s)²] added to L(D) (default 0; see `AIRLOptions.potentialPenalty`). */
+  potentialPenalty?: number;
+  /** How `update` trains it (default `DISC_TRAIN_DEFAULTS`). */
+  train?: Partial<DiscTrainOptions>;
 }
 
 /** The parts of f on a batch, each [n]. */
@@ -93,15 +103,23 @@ export interface AirlRewardParts {
  * state-action form) and, for the disentangled form, the potential h (an MLP on state features).
  * State features: norm(s) = clip((s − μ_E)/σ_E, ±10) (when `inputNorm`), and, with `absorbing`,
  * an indicator that is 1 only on the absorbing state (whose other features are zero).
+ *
+ * As the adversarial loop's `Discriminator`: logit ℓ = f − log π(a|s) (labels expert = 1, so the
+ * raw output is ℓ), trained by cross-entropy (`NeuralDiscriminator.update`, plus the potential
+ * penalty), training reward ℓ clipped to ±`rewardClip`, test reward g or f.
  * Methods taking tensors: call inside a tidy.
  */
-export class AirlRewardNet {
+export class AirlRewardNet extends NeuralDiscriminator {
+  readonly kind = "airl";
+  /** The logit's reward ℓ = f − log π has no fixed sign. */
+  readonly rewardSign = 0;
   readonly opts: Readonly<AirlRewardNetOptions>;
   readonly g: Mlp;
   readonly h: Mlp | null;
   readonly stateDim: number;
 
   constructor(opts: AirlRewardNetOptions, rng: Rng) {
+    super(opts.train);
     ensure((AIRL_REWARD_TYPES as readonly string[]).includes(opts.rewardType), () => `AIRL rewardType must be one of ${AIRL_REWARD_TYPES.join(", ")}, got ${describe(opts.rewardType)}`);
     checkNumber(opts.gamma, "AIRL shaping gamma", 0, 1);
     this.opts = Object.freeze({ ...opts, rewardHidden: [...opts.rewardHidden], potentialHidden: [...opts.potentialHidden] });
@@ -113,6 +131,57 @@ export class AirlRewardNet {
 
   get trainableVariables(): tf.Variable[] {
     return this.h ? [...this.g.params, ...this.h.params] : [...this.g.params];
+  }
+
+  get labelsExpertIsOne(): boolean {
+    return true;
+  }
+
+  /**
+   * log π(a|s) [n] of the sampler as a constant tensor (0 on absorbing rows, where nothing is
+   * chosen). Downloaded and re-uploaded, so no gradient reaches the policy.
+   */
+  logPiConstant(b: DiscBatch): tf.Tensor1D {
+    const pi = this.opts.policy;
+    if (!pi) throw new GanrlError("this AIRL reward net has no sampler policy: pass opts.policy to use its logit f − log π");
+    const lp = tf.tidy(() => tf.mul(pi.logProb(b.obs, b.actions), tf.sub(1, b.absorbing)).dataSync() as Float32Array);
+    return tf.tensor1d(lp);
+  }
+
+  /** ℓ = f − log π (the raw output: labels are expert = 1). */
+  override raw(b: DiscBatch, _training = false): tf.Tensor1D {
+    return tf.sub(this.parts(b).f, this.logPiConstant(b)) as tf.Tensor1D;
+  }
+
+  /** λ_h·E[h(s)²] (see `AIRLOptions.potentialPenalty`). */
+  protected override regularizer(both: DiscBatch): tf.Scalar | null {
+    const lambda = this.opts.potentialPenalty ?? 0;
+    if (lambda === 0 || !this.h) return null;
+    return tf.mul(lambda, tf.mean(tf.square(this.potential(both)))) as tf.Scalar;
+  }
+
+  /** r = log D − log(1 − D) = ℓ = f − log π, clipped to ±`rewardClip`. */
+  reward(rows: Samples): Float32Array {
+    const c = this.opts.rewardClip ?? null;
+    const out = this.logits(rows);
+    if (c !== null && Number.isFinite(c)) for (let i = 0; i < out.length; i++) out[i] = Math.max(-c, Math.min(c, out[i]));
+    return out;
+  }
+
+  /** g, h(s), h(s'), f for rows (plain arrays, one download). */
+  partsOf(rows: Samples): { g: Float32Array; h: Float32Array; hNext: Float32Array; f: Float32Array } {
+    const n = rows.n;
+    const flat = tf.tidy(() => {
+      const p = this.parts(toDiscBatch(rows));
+      return tf.stack([p.g, p.h, p.hNext, p.f]).dataSync() as Float32Array;
+    });
+    return { g: flat.slice(0, n), h: flat.slice(n, 2 * n), hNext: flat.slice(2 * n, 3 * n), f: flat.slice(3 * n, 4 * n) };
+  }
+
+  /** The learned reward g (default) or f of `testReward`. */
+  override testReward(rows: Samples): Float32Array {
+    const p = this.partsOf(rows);
+    return (this.opts.testReward ?? "g") === "g" ? p.g : p.f;
   }
 
   /** State features [n, stateDim] of raw states `obs` [n, obsDim]; `absorbing` [n] marks s_a rows. */
@@ -153,7 +222,7 @@ export class AirlRewardNet {
     // critical: h(s_a) = 0 and h(s') = 0 when s' is terminal, so the shaping telescopes over an episode that ends.
     const h = this.potentialOf(x, keep);
     const xNext = this.stateFeatures(b.nextObs, tf.zerosLike(b.absorbing) as tf.Tensor1D);
-    const hNext = tf.mul(this.h.apply(xNext).reshape([-1]), tf.mul(keep, tf.sub(1, b.done))) as tf.Tensor1D;
+    const hNext = tf.mul(this.h.apply(xNext).reshape([-1]), tf.mul(keep, tf.sub(1, b.terminated))) as tf.Tensor1D;
     const f = tf.sub(tf.add(g, tf.mul(this.opts.gamma, hNext)), h) as tf.Tensor1D;
     return { g, h, hNext, f };
   }
@@ -174,7 +243,7 @@ export class AirlRewardNet {
     if (j.inputNorm && this.opts.inputNorm) this.opts.inputNorm.load(j.inputNorm);
   }
 
-  dispose(): void {
+  protected disposeNets(): void {
     this.g.dispose();
     this.h?.dispose();
     this.opts.inputNorm?.dispose();
@@ -223,29 +292,29 @@ export const AIRL_DEFAULTS: Readonly<AIRLOptions> = Object.freeze({
 });
 
 /**
- * AIRL: `AdversarialTrainer` whose discriminator logit is ℓ = f − log π(a|s) (see the module
- * comment). Label convention: the cross-entropy labels the expert 1 (`labelsExpertIsOne`), so the
- * raw output is ℓ itself.
+ * AIRL: the adversarial loop with an `AirlRewardNet` as its discriminator, logit ℓ = f − log π(a|s)
+ * of the current generator (see the module comment).
  */
-export class AIRL extends AdversarialTrainer<AIRLOptions> {
+export class AIRL extends AdversarialTrainer<AIRLOptions, AirlRewardNet> {
   readonly algo = "airl";
   protected readonly rewardKey = "gen/airlReward";
-  readonly net: AirlRewardNet;
 
   constructor(opts: Partial<AIRLOptions> = {}) {
-    const o = { ...AIRL_DEFAULTS, ...dropUndefined(opts) } as AIRLOptions;
+    const o = withDefaults(AIRL_DEFAULTS, opts);
     ensure((AIRL_REWARD_TYPES as readonly string[]).includes(o.rewardType), () => `AIRL rewardType must be one of ${AIRL_REWARD_TYPES.join(", ")}, got ${describe(o.rewardType)}`);
     ensure((AIRL_TEST_REWARDS as readonly string[]).includes(o.testReward), () => `AIRL testReward must be "g" or "f", got ${describe(o.testReward)}`);
     if (o.shapingGamma !== null) checkNumber(o.shapingGamma, "shapingGamma", 0, 1);
     checkNumber(o.potentialPenalty, "potentialPenalty", 0);
     super(o);
-    const norm = o.normalizeRewardInputs ? new RunningMeanStd(this.demos.obsDim) : null;
-    if (norm) {
-      const obs = this.expertObservations();
-      norm.update(obs, obs.length / this.demos.obsDim);
-      norm.frozen = true;
-    }
-    this.net = new AirlRewardNet(
+  }
+
+  protected override extraOptionKeys(): string[] {
+    return AIRL_KEYS;
+  }
+
+  protected override makeDiscriminator(): AirlRewardNet {
+    const o = this.opts;
+    return new AirlRewardNet(
       {
         obsDim: this.demos.obsDim,
         nActions: this.demos.nActions,
@@ -255,92 +324,44 @@ export class AIRL extends AdversarialTrainer<AIRLOptions> {
         potentialHidden: o.potentialHidden,
         activation: o.rewardActivation,
         absorbing: o.absorbing,
-        inputNorm: norm,
+        inputNorm: o.normalizeRewardInputs ? this.expertNorm() : null,
+        policy: this.gen.policy,
+        testReward: o.testReward,
+        rewardClip: o.rewardClip,
+        potentialPenalty: o.potentialPenalty,
+        train: this.discTrainOptions(),
       },
       new Rng(deriveSeed(o.seed, 0xa1e1)),
     );
   }
 
-  protected override extraOptionKeys(): string[] {
-    return AIRL_KEYS;
-  }
-
-  override get labelsExpertIsOne(): boolean {
-    return true;
+  /** The reward net f = g + γh' − h (the discriminator). */
+  get net(): AirlRewardNet {
+    return this.disc;
   }
 
   /** γ of the shaping term. */
   get shapingGamma(): number {
-    return this.net.opts.gamma;
-  }
-
-  /**
-   * log π(a|s) [n] of the current generator as a constant tensor (0 on absorbing rows, where
-   * nothing is chosen). Downloaded and re-uploaded, so no gradient reaches the policy.
-   */
-  logPiConstant(b: DiscBatch): tf.Tensor1D {
-    const lp = tf.tidy(() => tf.mul(this.gen.policy.logProb(b.obs, b.actions), tf.sub(1, b.absorbing)).dataSync() as Float32Array);
-    return tf.tensor1d(lp);
-  }
-
-  /** ℓ = f − log π (the raw output: labels are expert = 1). */
-  protected override discRaw(b: DiscBatch, _training: boolean): tf.Tensor1D {
-    return tf.sub(this.net.parts(b).f, this.logPiConstant(b)) as tf.Tensor1D;
-  }
-
-  /** λ_h·E[h(s)²] (see `potentialPenalty`). */
-  protected override discRegularizer(both: DiscBatch): tf.Scalar | null {
-    if (this.opts.potentialPenalty === 0 || !this.net.h) return null;
-    return tf.mul(this.opts.potentialPenalty, tf.mean(tf.square(this.net.potential(both)))) as tf.Scalar;
-  }
-
-  override discVariables(): tf.Variable[] {
-    return this.net.trainableVariables;
-  }
-
-  /** r = log D − log(1 − D) = ℓ = f − log π, clipped to ±`rewardClip`. */
-  protected override rewardTrain(logitsExpertIsHigh: Float32Array, _input: RewardInput): Float32Array {
-    const c = this.opts.rewardClip;
-    const out = Float32Array.from(logitsExpertIsHigh);
-    if (c !== null && Number.isFinite(c)) for (let i = 0; i < out.length; i++) out[i] = Math.max(-c, Math.min(c, out[i]));
-    return out;
+    return this.disc.opts.gamma;
   }
 
   /** g, h(s), h(s'), f for a batch of transitions (plain arrays, one download). Absorbing tail not included. */
   rewardParts(input: RewardInput): { g: Float32Array; h: Float32Array; hNext: Float32Array; f: Float32Array } {
     checkRewardInput(input, this.demos.obsDim);
-    const rows = rowsOf(input);
-    const n = input.n;
-    const flat = tf.tidy(() => {
-      const p = this.net.parts(toDiscBatch(rows));
-      return tf.stack([p.g, p.h, p.hNext, p.f]).dataSync() as Float32Array;
-    });
-    return { g: flat.slice(0, n), h: flat.slice(n, 2 * n), hNext: flat.slice(2 * n, 3 * n), f: flat.slice(3 * n, 4 * n) };
+    return this.disc.partsOf(withAbsorbingRows(input));
   }
 
   /** The learned reward of `testReward` (g or f) on any batch of transitions (absorbing tail not included). */
   override rewardTest(input: RewardInput): Float32Array {
-    const p = this.rewardParts(input);
-    return this.opts.testReward === "g" ? p.g : p.f;
+    checkRewardInput(input, this.demos.obsDim);
+    return super.rewardTest(input);
   }
 
   /** g(s_a), the learned reward of the absorbing state (0 without `absorbing`). */
   absorbingReward(): number {
     if (!this.opts.absorbing) return 0;
-    const rows = withAbsorbingRows({ n: 0, obsDim: this.demos.obsDim, obs: new Float32Array(0), actions: new Int32Array(0), nextObs: new Float32Array(0), done: new Uint8Array(0) }, [1]);
-    return tf.tidy(() => this.net.parts(toDiscBatch(rows)).g.dataSync()[0]);
-  }
-
-  override saveDiscriminator(): DiscriminatorJson {
-    return this.net.toJSON();
-  }
-
-  override loadDiscriminator(j: DiscriminatorJson): void {
-    this.net.load(j);
-  }
-
-  protected override disposeDiscriminator(): void {
-    this.net.dispose();
+    const rows = withAbsorbingRows({ n: 0, obsDim: this.demos.obsDim, obs: new Float32Array(0), actions: new Int32Array(0), nextObs: new Float32Array(0), terminated: new Uint8Array(0) }, [1]);
+    return this.disc.partsOf(rows).g[0];
   }
 }
 
@@ -354,14 +375,4 @@ export function checkRewardInput(input: RewardInput, obsDim: number): void {
   ensure(input.nextObs && input.nextObs.length >= n * obsDim, () => `RewardInput.nextObs needs n*obsDim = ${n * obsDim} values, got ${input.nextObs?.length}`);
   ensure(input.actions && input.actions.length >= n, () => `RewardInput.actions needs n = ${n} values, got ${input.actions?.length}`);
   ensure(input.terminated && input.terminated.length >= n, () => `RewardInput.terminated needs n = ${n} values, got ${input.terminated?.length}`);
-}
-
-function rowsOf(input: RewardInput): Samples {
-  return withAbsorbingRows({ n: input.n, obsDim: input.obsDim, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated }, []);
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
 }

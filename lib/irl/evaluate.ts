@@ -41,7 +41,7 @@ import { tf, Rng, ensure, checkNumber, checkPositiveInt, checkSeed } from "../co
 import { makeEnv, makeVecEnv, getEnvSpec, specFeature, EnvOptions } from "../envs";
 import { Actor, RewardFn, RewardInput, PPO, PPOOptions, addEntropyBonus } from "../rl";
 import { meanStd } from "../core";
-import { withAbsorbingRows, toDiscBatch, GAIL, rewardOfLogit } from "../imitation";
+import { withAbsorbingRows, toDiscBatch, GAIL, rewardFromLogit } from "../imitation";
 import { AIRL } from "./airl";
 
 /**
@@ -72,7 +72,7 @@ export function trueRewardModel(envId: string): RewardModel {
 }
 
 function rows(obsDim: number, obs: Float32Array, actions: Int32Array, absorbing: Uint8Array, n: number) {
-  const s = withAbsorbingRows({ n, obsDim, obs, actions, nextObs: obs, done: new Uint8Array(n) }, []);
+  const s = withAbsorbingRows({ n, obsDim, obs, actions, nextObs: obs, terminated: new Uint8Array(n) }, []);
   s.absorbing.set(absorbing.subarray(0, n));
   return s;
 }
@@ -99,7 +99,7 @@ export function gailRewardModel(gail: GAIL): RewardModel {
     name: "gail",
     u: (obs, actions, absorbing, n) => {
       const l = gail.logitsOf(rows(d, obs, actions, absorbing, n));
-      return Float32Array.from(l, (x) => rewardOfLogit(x, gail.opts.rewardForm));
+      return Float32Array.from(l, (x) => rewardFromLogit(gail.opts.rewardForm, x));
     },
     potential: null,
   };

@@ -28,17 +28,6 @@
 import { tf, GanrlError, ensure, checkFiniteArray, checkPositiveInt, describe } from "../core";
 import { TabularMDP, checkMDP, checkTable, sizes, logSumExp } from "../tabular";
 
-/** log Σ_j exp(x_j), stable. */
-export function logSumExpArray(x: ArrayLike<number>): number {
-  let m = -Infinity;
-  for (let i = 0; i < x.length; i++) if (x[i] > m) m = x[i];
-  if (m === -Infinity) return -Infinity;
-  if (m === Infinity) return Infinity;
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += Math.exp(x[i] - m);
-  return m + Math.log(s);
-}
-
 function checkSamples(returns: ArrayLike<number>, logQ: ArrayLike<number>): void {
   ensure(returns.length > 0, "the log-partition estimate needs at least one sampled trajectory");
   ensure(returns.length === logQ.length, () => `one log q per sampled trajectory: got ${returns.length} returns and ${logQ.length} log-probabilities`);
@@ -50,21 +39,21 @@ function checkSamples(returns: ArrayLike<number>, logQ: ArrayLike<number>): void
 export function logPartitionIS(returns: ArrayLike<number>, logQ: ArrayLike<number>): number {
   checkSamples(returns, logQ);
   const x = Array.from(returns, (r, j) => r - logQ[j]);
-  return logSumExpArray(x) - Math.log(returns.length);
+  return logSumExp(x) - Math.log(returns.length);
 }
 
 /** The notes' estimate logsumexp_j R_j (no importance weights, no −log N): biased. */
 export function notesLogPartition(returns: ArrayLike<number>): number {
   ensure(returns.length > 0, "notesLogPartition needs at least one sampled return");
   checkFiniteArray(returns, "sampled returns R_j");
-  return logSumExpArray(returns);
+  return logSumExp(returns);
 }
 
 /** Self-normalised importance weights w_j ∝ exp(R_j − log q_j), summing to 1. */
 export function selfNormalisedWeights(returns: ArrayLike<number>, logQ: ArrayLike<number>): Float64Array {
   checkSamples(returns, logQ);
   const x = Array.from(returns, (r, j) => r - logQ[j]);
-  const lse = logSumExpArray(x);
+  const lse = logSumExp(x);
   return Float64Array.from(x, (v) => Math.exp(v - lse));
 }
 

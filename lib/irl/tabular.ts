@@ -19,7 +19,7 @@
  * Terminal states do not arise (the gridworld is a continuing MDP).
  */
 import { ensure, checkNumber, checkPositiveInt, describe } from "../core";
-import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, sizes, occupancyMeasure, softValueIteration, zeros2 } from "../tabular";
+import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, sizes, occupancyMeasure, softValueIteration, zeros2, softplus } from "../tabular";
 
 /** Forms of the tabular f: g(s) + γh(s') − h(s), or g(s, a). */
 export type TabularAirlRewardType = "state-only" | "state-action";
@@ -162,10 +162,6 @@ function softmaxRows(z: number[][]): Policy {
     const t = e.reduce((u, x) => u + x, 0);
     return e.map((x) => x / t);
   });
-}
-
-function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /**

@@ -7,7 +7,7 @@ import { tf, Rng, ensure, checkPositiveInt, checkNumber, checkSeed, profiler } f
 import { CategoricalPolicy, ValueNet, RunningMeanStd, Activation } from "../nn";
 import { makeVecEnv } from "../envs";
 import { RolloutBatch, RolloutCollector } from "./rollout";
-import { VecEnvLike, RewardFn, envReward, Metrics, LearnOptions, LearnResult } from "./types";
+import { VecEnvLike, RewardFn, RewardInput, envReward, Metrics, LearnOptions, LearnResult } from "./types";
 import { TrainerCheckpoint, checkCheckpoint, loadOptimizer, EpisodeWindow, buildCheckpoint } from "./common";
 
 /** Options every on-policy trainer has. */
@@ -69,6 +69,8 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
   /** Budget of the `learn` call in progress (schedules). */
   totalSteps = 0;
   readonly episodes = new EpisodeWindow();
+  /** When the rollout in progress started (ms; `time/rollout`). */
+  private collectStart = 0;
 
   protected constructor(opts: O) {
     this.opts = Object.freeze({ ...opts, hidden: [...opts.hidden] });
@@ -105,12 +107,28 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
 
   /** One iteration: rollout, relabel, GAE, update, normalisation stats. Returns its metrics. */
   async trainIteration(): Promise<Metrics> {
-    const t0 = Date.now();
-    const stats = this.collector.collect(this.policy, this.value, this.batch, this.sampleRng);
-    stats.returns.forEach((r, i) => this.episodes.push(r, stats.lengths[i]));
+    this.collect();
     profiler.begin("reward");
     await this.batch.relabel(this.rewardFn);
     profiler.end("reward");
+    return this.improve();
+  }
+
+  /**
+   * Collects one rollout (`nSteps` vector steps) with the current policy into `batch`, records the
+   * finished episodes, and returns the transitions (views of the batch). `batch.rewards` is left
+   * to the caller (`batch.relabel`, `batch.setRewards`) before `improve`.
+   */
+  collect(): RewardInput {
+    this.collectStart = Date.now();
+    const stats = this.collector.collect(this.policy, this.value, this.batch, this.sampleRng);
+    stats.returns.forEach((r, i) => this.episodes.push(r, stats.lengths[i]));
+    return this.batch.rewardInput();
+  }
+
+  /** The policy step on the collected, relabelled batch: GAE, the algorithm's update, normalisation stats, counters. */
+  async improve(): Promise<Metrics> {
+    const t0 = this.collectStart;
     profiler.time("gae", () => this.batch.computeAdvantages(this.opts.gamma, this.opts.gaeLambda));
     const t1 = Date.now();
     profiler.begin("update");
@@ -125,6 +143,12 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     return { ...m, "gen/rewardMean": rsum / this.batch.size, "time/rollout": (t1 - t0) / 1000, "time/update": (Date.now() - t1) / 1000 };
   }
 
+  /** The metrics `learn` adds to an iteration's: recent episodes, counters and steps per second since `start` (ms) and `startStep`. */
+  progressMetrics(start: number, startStep: number): Metrics {
+    const secs = (Date.now() - start) / 1000;
+    return { ...this.episodes.metrics(), "time/step": this.step, "time/iteration": this.iteration, "time/sps": (this.step - startStep) / Math.max(secs, 1e-9) };
+  }
+
   /**
    * Trains until the global step counter reaches `totalSteps` (so a resumed run given the same
    * budget finishes where the original would have), or the callback returns false.
@@ -137,8 +161,7 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     let metrics: Metrics = {};
     while (this.step < totalSteps) {
       const m = await this.trainIteration();
-      const secs = (Date.now() - start) / 1000;
-      metrics = { ...m, ...this.episodes.metrics(), "time/step": this.step, "time/iteration": this.iteration, "time/sps": (this.step - startStep) / Math.max(secs, 1e-9) };
+      metrics = { ...m, ...this.progressMetrics(start, startStep) };
       if (opts.callback) {
         const r = await opts.callback({ step: this.step, iteration: this.iteration, metrics });
         if (r === false) return { step: this.step, iteration: this.iteration, metrics, stoppedBy: "callback" };

@@ -77,7 +77,11 @@ export class RolloutBatch {
 
   /** Fills `rewards` from a reward function (validated: one finite number per transition). */
   async relabel(rewardFn: RewardFn): Promise<void> {
-    const r = await rewardFn(this.rewardInput());
+    this.setRewards(await rewardFn(this.rewardInput()));
+  }
+
+  /** Sets the learning rewards, one finite number per transition (a copy into `rewards`). */
+  setRewards(r: ArrayLike<number>): void {
     ensure(r && r.length === this.size, () => `reward function returned ${r?.length} rewards for ${this.size} transitions`);
     for (let i = 0; i < r.length; i++) ensure(Number.isFinite(r[i]), () => `reward function returned a non-finite reward (${r[i]}) at index ${i}`);
     if (r !== this.rewards) this.rewards.set(r);

@@ -19,8 +19,12 @@ export interface VecEnvLike {
   };
 }
 
-/** A batch of transitions handed to a reward function (flattened over [steps, envs]). */
-export interface RewardInput {
+/**
+ * Transitions (s, a, s', terminated), row-major: the one transition-batch type of rl, imitation
+ * (discriminator samples) and irl (reward evaluation sets). `terminated` is Gymnasium's flag: s'
+ * is a terminal state (never "done", which would mix in time-limit truncation).
+ */
+export interface TransitionBatch {
   /** Number of transitions. */
   n: number;
   obsDim: number;
@@ -32,6 +36,10 @@ export interface RewardInput {
   nextObs: Float32Array;
   /** 1 where s_{t+1} is terminal, [n]. */
   terminated: Uint8Array;
+}
+
+/** A batch of transitions handed to a reward function (flattened over [steps, envs]). */
+export interface RewardInput extends TransitionBatch {
   /** 1 where the episode was cut by the time limit after this step, [n]. */
   truncated: Uint8Array;
   /** The environment's own reward r_t, [n]. */

@@ -8,22 +8,29 @@
  * the same objective value: Σ ρ_π log D + Σ ρ_E log(1 − D) = Σ ρ_E log D_E + Σ ρ_π log(1 − D_E).
  * Derivations: notebooks/04_gail_regulariser_js.ipynb.
  */
-import { ensure, checkNumber, checkPositiveInt, describe } from "../core";
+import { GanrlError, ensure, checkNumber, checkPositiveInt, describe } from "../core";
 import { checkTable, zeros2 } from "./mdp";
 
-/** log σ(x) = −log(1 + e^{−x}), stable for any x. */
-export function logSigmoid(x: number): number {
-  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
-}
+/**
+ * The logistic helpers of the whole library (tabular GAIL, the imitation discriminators and their
+ * rewards, AIRL's tabular check): never the log of a rounded probability.
+ */
 
-/** softplus(x) = log(1 + e^x) = −log σ(−x), stable for any x. */
+/** Numerically stable softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|). */
 export function softplus(x: number): number {
-  return -logSigmoid(-x);
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
-/** σ(x) = 1 / (1 + e^{−x}). */
+/** log σ(x) = −softplus(−x) = −log(1 + e^{−x}), stable for any x. */
+export function logSigmoid(x: number): number {
+  return -softplus(-x);
+}
+
+/** σ(x) = 1 / (1 + e^{−x}), stable for large |x|. */
 export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
 }
 
 function flatten(p: number[] | number[][], what: string): number[] {
@@ -232,26 +239,46 @@ export function psiGAConjugate(x: number[][], rhoE: number[][]): { value: number
   return { value: v, argmax };
 }
 
-/** The three GAIL reward forms, as functions of the expert-is-high logit u (D_E = σ(u)). */
-export type RewardForm = "logD" | "negLog1mD" | "logit";
-
+/** The three GAIL reward forms (one spelling for the tabular and the neural GAIL), as functions of D_E = σ(u). */
+export const REWARD_FORMS = ["logD", "neglog1mD", "logit"] as const;
 /**
  * GAIL rewards from the expert-is-high logit u, never from log of a probability:
- * - "logD": r = log D_E = −softplus(−u) ≤ 0 (saturates, slope → 0, as u → +∞);
- * - "negLog1mD": r = −log(1 − D_E) = softplus(u) ≥ 0 — the paper's −c = −log D with D = 1 − D_E
- *   (slope σ(u) → 0 as u → −∞: no signal where the discriminator confidently rejects the policy);
- * - "logit": r = log D_E − log(1 − D_E) = u (slope 1 everywhere).
+ * - "logD": r = log D_E = −softplus(−u) ≤ 0 (saturates, slope → 0, as u → +∞). Every step costs:
+ *   the agent is paid to END episodes early (right for Acrobot and MountainCar, where the expert
+ *   reaches the goal fast; the paper's choice there, its `favor_zero_expert_reward`);
+ * - "neglog1mD": r = −log(1 − D_E) = softplus(u) ≥ 0 — the paper's −c = −log D with D = 1 − D_E
+ *   (slope σ(u) → 0 as u → −∞: no signal where the discriminator confidently rejects the policy).
+ *   Every step pays: the agent is paid to SURVIVE (right for CartPole; the paper's choice there,
+ *   and the Python imitation library's default, which is why its GAIL fails on Acrobot-v1);
+ * - "logit": r = log D_E − log(1 − D_E) = u (slope 1 everywhere), the sum of the two (AIRL's form
+ *   for a GAIL discriminator; at the optimal D it is log ρ_E/ρ_π: its sign carries no bias by
+ *   construction, though its mean over a batch still can).
+ *
+ * The sign bias in one line: with a per-step reward r of constant sign, an episode's return grows
+ * (r > 0) or shrinks (r < 0) with its length, whatever the discriminator says. Absorbing-state
+ * handling (`absorbing` in the GAIL options) removes it by letting D price termination itself.
  */
+export type RewardForm = (typeof REWARD_FORMS)[number];
+
+/** Checks a reward form name, listing the valid ones. */
+export function checkRewardForm(form: unknown): asserts form is RewardForm {
+  if (!(REWARD_FORMS as readonly unknown[]).includes(form)) {
+    throw new GanrlError(`unknown GAIL reward form ${describe(form)}; valid forms: ${REWARD_FORMS.join(", ")}`);
+  }
+}
+
+/** The reward of one pair from its expert-is-high logit u (see `RewardForm`). */
 export function rewardFromLogit(form: RewardForm, u: number): number {
   switch (form) {
     case "logD":
       return logSigmoid(u);
-    case "negLog1mD":
+    case "neglog1mD":
       return softplus(u);
     case "logit":
       return u;
     default:
-      throw new Error(`unknown reward form ${describe(form)}`);
+      checkRewardForm(form);
+      return NaN;
   }
 }
 
@@ -260,14 +287,18 @@ export function rewardSlope(form: RewardForm, u: number): number {
   switch (form) {
     case "logD":
       return sigmoid(-u);
-    case "negLog1mD":
+    case "neglog1mD":
       return sigmoid(u);
     case "logit":
       return 1;
     default:
-      throw new Error(`unknown reward form ${describe(form)}`);
+      checkRewardForm(form);
+      return NaN;
   }
 }
 
-/** All valid reward forms. */
-export const REWARD_FORMS: readonly RewardForm[] = ["logD", "negLog1mD", "logit"];
+/** The sign of a reward form's values: +1 (≥ 0, `neglog1mD`), −1 (≤ 0, `logD`), 0 (`logit`, either sign). */
+export function rewardFormSign(form: RewardForm): 1 | -1 | 0 {
+  checkRewardForm(form);
+  return form === "neglog1mD" ? 1 : form === "logD" ? -1 : 0;
+}

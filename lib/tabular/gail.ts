@@ -41,7 +41,7 @@ export interface TabularGailOptions {
   policyStep?: PolicyStep;
   /** λ, weight of the causal entropy H(π) (default 0). */
   entropyWeight?: number;
-  /** Reward form from the discriminator's logit (default "negLog1mD", the paper's −log D). */
+  /** Reward form from the discriminator's logit (default "neglog1mD", the paper's −log D). */
   reward?: RewardForm;
 }
 
@@ -82,7 +82,7 @@ export function tabularGail(opts: TabularGailOptions): TabularGailResult {
   checkNumber(lam, "entropyWeight", 0);
   const policyStep = opts.policyStep ?? "state-scaled";
   ensure(POLICY_STEPS.includes(policyStep), () => `policyStep must be one of ${POLICY_STEPS.join(", ")}, got ${describe(policyStep)}`);
-  const form = opts.reward ?? "negLog1mD";
+  const form = opts.reward ?? "neglog1mD";
   ensure(REWARD_FORMS.includes(form), () => `reward must be one of ${REWARD_FORMS.join(", ")}, got ${describe(form)}`);
 
   const theta = zeros2(nS, nA);

@@ -10,12 +10,13 @@ import { GanrlError, ensure, checkNumber, describe } from "../core";
 import { TabularMDP, Policy, checkMDP, checkGamma, checkPolicy, checkTable, sizes, zeros2, solverOptions } from "./mdp";
 import { evaluateUnchecked, occupancyUnchecked, stateOccupancyUnchecked, bellmanBackup } from "./evaluate";
 
-/** log Σ_i exp(x_i), computed stably. */
-export function logSumExp(x: readonly number[]): number {
-  const m = Math.max(...x);
-  if (m === -Infinity) return -Infinity;
+/** log Σ_i exp(x_i), computed stably (the library's one logsumexp; ±∞ and NaN propagate, empty: −∞). */
+export function logSumExp(x: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < x.length; i++) if (!(x[i] <= m)) m = x[i];
+  if (m === -Infinity || m === Infinity || Number.isNaN(m)) return m;
   let s = 0;
-  for (const v of x) s += Math.exp(v - m);
+  for (let i = 0; i < x.length; i++) s += Math.exp(x[i] - m);
   return m + Math.log(s);
 }
 

@@ -43,7 +43,7 @@ test("the discriminator's loss falls on a fixed batch (both heads, with gradient
   const rng = new Rng(1);
   const n = 64;
   const obs = Float32Array.from({ length: n * 4 }, () => 0.5 + rng.normal() * 0.5); // a shifted state cloud
-  const pol = withAbsorbingRows({ n, obsDim: 4, obs, actions: Int32Array.from({ length: n }, () => rng.int(2)), nextObs: obs, done: new Uint8Array(n) });
+  const pol = withAbsorbingRows({ n, obsDim: 4, obs, actions: Int32Array.from({ length: n }, () => rng.int(2)), nextObs: obs, terminated: new Uint8Array(n) });
   for (const head of DISC_HEADS) {
     for (const spectralNorm of [false, true]) {
       const d = new GailDiscriminator({ obsDim: 4, nActions: 2, hidden: [32, 32], activation: "tanh", head, labelsExpertIsOne: true, spectralNorm, absorbing: true, inputNorm: null }, new Rng(2));

@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { initBackend, tf, Rng } from "../../lib/core";
 import {
   rewardFromLogits,
-  rewardOfLogit,
+  rewardFromLogit,
   bceWithLogits,
   discriminatorLoss,
   gradientPenalty,
@@ -22,26 +22,26 @@ before(async () => {
 const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
 test("reward forms from logits: ℓ = 0 gives log D = −log 2, −log(1 − D) = log 2, logit 0", () => {
-  close(rewardOfLogit(0, "logD"), -Math.log(2), 1e-15);
-  close(rewardOfLogit(0, "neglog1mD"), Math.log(2), 1e-15);
-  assert.equal(rewardOfLogit(0, "logit"), 0);
+  close(rewardFromLogit("logD", 0), -Math.log(2), 1e-15);
+  close(rewardFromLogit("neglog1mD", 0), Math.log(2), 1e-15);
+  assert.equal(rewardFromLogit("logit", 0), 0);
   // ℓ = log 3: D = 3/4, log D = log 0.75, −log(1 − D) = log 4
-  close(rewardOfLogit(Math.log(3), "logD"), Math.log(0.75), 1e-15);
-  close(rewardOfLogit(Math.log(3), "neglog1mD"), Math.log(4), 1e-15);
+  close(rewardFromLogit("logD", Math.log(3)), Math.log(0.75), 1e-15);
+  close(rewardFromLogit("neglog1mD", Math.log(3)), Math.log(4), 1e-15);
   // log D − log(1 − D) = ℓ: the logit form is the sum of the other two
-  for (const l of [-30, -2.5, 0.1, 7]) close(rewardOfLogit(l, "logD") + rewardOfLogit(l, "neglog1mD"), l, 1e-12);
+  for (const l of [-30, -2.5, 0.1, 7]) close(rewardFromLogit("logD", l) + rewardFromLogit("neglog1mD", l), l, 1e-12);
   // signs: logD ≤ 0, neglog1mD ≥ 0 everywhere
   for (const l of [-50, -1, 0, 1, 50]) {
-    assert.ok(rewardOfLogit(l, "logD") <= 0);
-    assert.ok(rewardOfLogit(l, "neglog1mD") >= 0);
+    assert.ok(rewardFromLogit("logD", l) <= 0);
+    assert.ok(rewardFromLogit("neglog1mD", l) >= 0);
   }
 });
 
 test("reward forms stay finite and exact where log(p + ε) would not (log-sigmoid of logits)", () => {
   // σ(−200) underflows in float64; log σ(−200) = −200 − log1p(e^−200) ≈ −200
-  close(rewardOfLogit(-200, "logD"), -200, 1e-9);
-  close(rewardOfLogit(200, "neglog1mD"), 200, 1e-9);
-  close(rewardOfLogit(200, "logD"), 0, 1e-12);
+  close(rewardFromLogit("logD", -200), -200, 1e-9);
+  close(rewardFromLogit("neglog1mD", 200), 200, 1e-9);
+  close(rewardFromLogit("logD", 200), 0, 1e-12);
   const r = rewardFromLogits(new Float32Array([-1000, 0, 1000]), "logD");
   assert.ok(r.every(Number.isFinite));
   // clipping to ±c
@@ -82,7 +82,7 @@ function randomRows(seed: number, n = 8) {
   const rng = new Rng(seed);
   const obs = Float32Array.from({ length: n * 4 }, () => rng.normal());
   const actions = Int32Array.from({ length: n }, () => rng.int(2));
-  return withAbsorbingRows({ n, obsDim: 4, obs, actions, nextObs: obs, done: new Uint8Array(n) });
+  return withAbsorbingRows({ n, obsDim: 4, obs, actions, nextObs: obs, terminated: new Uint8Array(n) });
 }
 
 test("both label conventions give the same learning signal: mirrored discriminators stay mirrored and give identical rewards", () => {

@@ -35,7 +35,7 @@ import {
 import { addEntropyBonus } from "../../lib/rl";
 import { toDiscBatch, withAbsorbingRows } from "../../lib/imitation";
 
-const toDiscBatchOf = (i: RewardInput) => toDiscBatch(withAbsorbingRows({ n: i.n, obsDim: i.obsDim, obs: i.obs, actions: i.actions, nextObs: i.nextObs, done: i.terminated }, []));
+const toDiscBatchOf = (i: RewardInput) => toDiscBatch(withAbsorbingRows(i));
 
 let demos: DemoSet;
 before(async () => {
@@ -71,7 +71,7 @@ test("discriminator identity: logit = f − log π(a|s) and D = e^f/(e^f + π) o
     // f = g + γ h(s') − h(s): 0.5 + 0.99·2 − 2 = 0.48; at a terminal s' h(s') = 0: 0.5 − 2 = −1.5
     const f = [0.5 + gamma * 2 - 2, 0.5 + gamma * 2 - 2, 0.5 - 2];
     parts.f.forEach((v, i) => assert.ok(Math.abs(v - f[i]) < 1e-5, `f[${i}] = ${v}, expected ${f[i]}`));
-    const rows = { n: 3, obsDim: 4, obs: input.obs, actions: input.actions, nextObs: input.nextObs, done: input.terminated, absorbing: new Uint8Array(3), weight: new Float32Array(3).fill(1) };
+    const rows = { n: 3, obsDim: 4, obs: input.obs, actions: input.actions, nextObs: input.nextObs, terminated: input.terminated, absorbing: new Uint8Array(3), weight: new Float32Array(3).fill(1) };
     const logits = airl.logitsOf(rows);
     const pi = [0.25, 0.75, 0.75];
     logits.forEach((l, i) => {
@@ -282,13 +282,14 @@ test("bad inputs give clear errors", () => {
 test("no tensor leaks in an AIRL round; the reward net and the policy both change", async () => {
   const airl = makeAirl();
   try {
-    await airl.gen.trainIteration(); // burn-in (optimiser slots, cached expert tensors)
+    await airl.learn(64); // burn-in round (optimiser slots, cached expert tensors)
     const before = tf.memory().numTensors;
     const g0 = Array.from(airl.net.g.params[0].dataSync());
     const p0 = Array.from(airl.policy.net.params[0].dataSync());
-    const m = await airl.gen.trainIteration();
+    const m = (await airl.learn(128)).metrics;
+    assert.equal(airl.round, 2);
     assert.equal(tf.memory().numTensors, before, "tensors leaked in one AIRL round");
-    assert.ok(Number.isFinite(m["gen/rewardMean"]));
+    assert.ok(Number.isFinite(m["gen/rewardMean"]) && Number.isFinite(m["gen/airlReward"]) && Number.isFinite(m["disc/loss"]));
     assert.notDeepEqual(Array.from(airl.net.g.params[0].dataSync()), g0, "g did not train");
     assert.notDeepEqual(Array.from(airl.policy.net.params[0].dataSync()), p0, "the policy did not train");
     // the learned reward as a transfer reward (absorbing tail added at terminal steps) leaks nothing either
@@ -337,7 +338,7 @@ test("potential penalty is λ_h·E[h(s)²] on D's rows; discriminator replay kee
     constantNet(pen.net.h!.params, [3]);
     const rows = toDiscBatchOf(inputOf([[0.1, 0, 0, 0], [0, 0.2, 0, 0]], [0, 1], [[0, 0, 0, 0], [0, 0, 0, 0]], [0, 1]));
     const reg = (a: AIRL): number | null => {
-      const r = (a as unknown as { discRegularizer(b: unknown): tf.Scalar | null }).discRegularizer(rows);
+      const r = (a.net as unknown as { regularizer(b: unknown): tf.Scalar | null }).regularizer(rows);
       const v = r ? r.dataSync()[0] : null;
       if (r) r.dispose();
       return v;
@@ -345,7 +346,7 @@ test("potential penalty is λ_h·E[h(s)²] on D's rows; discriminator replay kee
     assert.equal(reg(plain), null, "off by default (the paper's AIRL)");
     assert.ok(Math.abs((reg(pen) as number) - 10 * 9) < 1e-4, "h ≡ 3 on both rows: 10·3² = 90");
     tf.dispose(rows as unknown as tf.TensorContainer);
-    for (let k = 0; k < 4; k++) await pen.gen.trainIteration();
+    await pen.learn(4 * 64);
     const ck = await pen.checkpoint();
     const replay = (ck.extra as { replay: { n: number }[] }).replay;
     assert.equal(replay.length, 3, "the replay keeps the last 3 rounds");

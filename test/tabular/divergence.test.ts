@@ -79,17 +79,17 @@ test("ψ_GA* computed as a numerical sup equals the optimal discriminator's obje
 
 test("GAIL reward forms from the logit: values, slopes, saturation", () => {
   assert.ok(Math.abs(rewardFromLogit("logD", 0) + Math.log(2)) < 1e-15);
-  assert.ok(Math.abs(rewardFromLogit("negLog1mD", 0) - Math.log(2)) < 1e-15);
+  assert.ok(Math.abs(rewardFromLogit("neglog1mD", 0) - Math.log(2)) < 1e-15);
   for (const u of [-30, -3, -0.5, 0, 0.7, 4, 30]) {
-    assert.ok(Math.abs(rewardFromLogit("logit", u) - (rewardFromLogit("logD", u) + rewardFromLogit("negLog1mD", u))) < 1e-12);
+    assert.ok(Math.abs(rewardFromLogit("logit", u) - (rewardFromLogit("logD", u) + rewardFromLogit("neglog1mD", u))) < 1e-12);
     for (const f of REWARD_FORMS) {
       const h = 1e-5;
       const fd = (rewardFromLogit(f, u + h) - rewardFromLogit(f, u - h)) / (2 * h);
       assert.ok(Math.abs(fd - rewardSlope(f, u)) < 1e-7, `${f} at ${u}`);
     }
   }
-  assert.ok(rewardFromLogit("logD", 3) < 0 && rewardFromLogit("negLog1mD", -3) > 0);
-  assert.ok(rewardSlope("logD", 10) < 1e-4 && rewardSlope("negLog1mD", -10) < 1e-4);
-  assert.ok(rewardSlope("logD", -10) > 0.999 && rewardSlope("negLog1mD", 10) > 0.999);
+  assert.ok(rewardFromLogit("logD", 3) < 0 && rewardFromLogit("neglog1mD", -3) > 0);
+  assert.ok(rewardSlope("logD", 10) < 1e-4 && rewardSlope("neglog1mD", -10) < 1e-4);
+  assert.ok(rewardSlope("logD", -10) > 0.999 && rewardSlope("neglog1mD", 10) > 0.999);
   assert.ok(Number.isFinite(logSigmoid(-800)) && Number.isFinite(softplus(800)));
 });

@@ -20,7 +20,7 @@ test("tabular GAIL: ρ_π converges to ρ_E (JS and L1 fall by orders of magnitu
 });
 
 test("tabular GAIL: every reward form and the optimal discriminator converge; entropy bonus moves the fixed point", () => {
-  for (const reward of ["logD", "negLog1mD", "logit"] as const) {
+  for (const reward of ["logD", "neglog1mD", "logit"] as const) {
     const res = tabularGail({ mdp, gamma: GAMMA, rhoE, iterations: 300, policyLr: 1, reward });
     assert.ok(res.js.at(-1)! < 1e-5, `${reward}: ${res.js.at(-1)}`);
   }
