@@ -67,10 +67,6 @@ import { makeEnv } from "../envs";
 import { DemoSource, Samples, SamplesJson, resolveDemos, expertSamples, withAbsorbingRows, concatSamples, samplesToJson, samplesFromJson } from "./demos";
 import { Discriminator, DiscriminatorJson, DiscTrainOptions } from "./discriminator";
 
-/** The generators an adversarial trainer can drive. */
-export const GENERATORS = ["trpo", "ppo", "reinforce"] as const;
-export type GeneratorName = (typeof GENERATORS)[number];
-
 /** Options every adversarial trainer has (one doc line per field; symbols as in the module comment). */
 export interface AdversarialOptions {
   /** Environment id; the demonstrations must be for it. */
@@ -135,6 +131,10 @@ export interface AdversarialOptions {
   seed: number;
 }
 
+/** The generators an adversarial trainer can drive. */
+export const GENERATORS = ["trpo", "ppo", "reinforce"] as const;
+export type GeneratorName = (typeof GENERATORS)[number];
+
 /** The control runs an adversarial trainer can make (see `AdversarialOptions.control`). */
 export const ADVERSARIAL_CONTROLS = ["none", "const", "randomD"] as const;
 export type AdversarialControl = (typeof ADVERSARIAL_CONTROLS)[number];
@@ -181,18 +181,30 @@ export function withDefaults<O extends object>(defaults: Readonly<O>, user: Part
   return out as O;
 }
 
+/** What a subclass tells the loop about itself. */
+export interface AdversarialKind<O extends AdversarialOptions> {
+  /** Name stored in checkpoints ("gail", ...). */
+  algo: string;
+  /** Metric key of the mean learned reward (`gen/gailReward`, ...). */
+  rewardKey: string;
+  /** Its frozen defaults: `ADVERSARIAL_DEFAULTS` plus its own options (their keys are the valid ones). */
+  defaults: Readonly<O>;
+  /** Checks of its own options (GanrlError naming the fix), after the unknown-key check. */
+  check?: (o: O) => void;
+}
+
 const GEN_RESERVED = ["envId", "seed", "rewardFn", "env"];
 
 /**
- * The adversarial loop (see the module comment). A subclass names itself (`algo`, `rewardKey`),
- * lists its extra option keys and builds its discriminator; everything else (the loop, controls,
- * evaluation, checkpoints, disposal) is here.
+ * The adversarial loop (see the module comment). A subclass describes itself (`AdversarialKind`:
+ * name, reward metric, defaults, its own checks) and builds its discriminator; everything else
+ * (the loop, controls, evaluation, checkpoints, disposal) is here.
  */
 export abstract class AdversarialTrainer<O extends AdversarialOptions = AdversarialOptions, D extends Discriminator = Discriminator> {
   /** Name stored in checkpoints ("gail", "airl", "fem", "gtal"). */
-  abstract readonly algo: string;
+  readonly algo: string;
   /** Metric key of the mean learned reward (`gen/gailReward`, ...). */
-  protected abstract readonly rewardKey: string;
+  protected readonly rewardKey: string;
   readonly opts: Readonly<O>;
   /** The validated demonstration set (all trajectories given). */
   readonly demos: DemoSet;
@@ -218,8 +230,12 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   /** Policy samples of the last `discReplay` rounds, newest first. */
   private replay: Samples[] = [];
 
-  protected constructor(opts: O) {
-    checkKnownKeys(opts, Object.keys(ADVERSARIAL_DEFAULTS).concat(this.extraOptionKeys()), this.constructor.name);
+  protected constructor(kind: AdversarialKind<O>, user: Partial<O>) {
+    const opts = withDefaults(kind.defaults, user);
+    checkKnownKeys(opts, Object.keys(kind.defaults), this.constructor.name);
+    kind.check?.(opts);
+    this.algo = kind.algo;
+    this.rewardKey = kind.rewardKey;
     this.opts = Object.freeze({ ...opts });
     const o = this.opts;
     checkSeed(o.seed);
@@ -264,8 +280,6 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     this.disc = this.makeDiscriminator();
   }
 
-  /** Option keys a subclass adds to `AdversarialOptions` (for the unknown-key check). */
-  protected abstract extraOptionKeys(): string[];
   /**
    * Builds the adversary, once, at the end of the base constructor: it may read `opts`, `demos`,
    * `expert`, `expertStats`/`expertNorm()`, `gen` and `discTrainOptions()`, nothing of the subclass's own.
@@ -276,6 +290,15 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   protected discTrainOptions(): DiscTrainOptions {
     const o = this.opts;
     return { lr: o.discLr, beta1: o.discBeta1, steps: o.discSteps, batchSize: o.discBatchSize, labelSmoothing: o.labelSmoothing, gradPenalty: o.gradPenalty, gradPenaltyForm: o.gradPenaltyForm, entCoef: o.discEntCoef };
+  }
+
+  /**
+   * What every neural discriminator of this trainer is built with: the demonstrations' sizes,
+   * `absorbing`, the expert-statistics normaliser (when `normalize`), `rewardClip` and the training options.
+   */
+  protected neuralDiscOptions(normalize: boolean): { obsDim: number; nActions: number; absorbing: boolean; inputNorm: RunningMeanStd | null; rewardClip: number | null; train: DiscTrainOptions } {
+    const o = this.opts;
+    return { obsDim: this.demos.obsDim, nActions: this.demos.nActions, absorbing: o.absorbing, inputNorm: normalize ? this.expertNorm() : null, rewardClip: o.rewardClip, train: this.discTrainOptions() };
   }
 
   /** A frozen normaliser holding the expert's statistics (a fresh instance: its owner disposes it). */

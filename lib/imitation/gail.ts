@@ -25,7 +25,7 @@
  */
 import { tf, Rng, ensure, checkPositiveInt, describe } from "../core";
 import { Mlp, RunningMeanStd, Activation } from "../nn";
-import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, deriveSeed, withDefaults } from "./adversarial";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, deriveSeed } from "./adversarial";
 import { DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator } from "./discriminator";
 import { Samples } from "./demos";
 import { RewardForm, checkRewardForm, rewardFromLogits, rewardFormSign, gradientPenalty, GradPenaltyForm } from "./rewards";
@@ -188,8 +188,6 @@ export interface GAILOptions extends AdversarialOptions {
   normalizeDiscInputs: boolean;
 }
 
-const GAIL_KEYS = ["rewardForm", "labelsExpertIsOne", "discHead", "discHidden", "discActivation", "spectralNorm", "normalizeDiscInputs"];
-
 /**
  * Defaults: the paper's TRPO generator and 100-100 tanh discriminator, with the sign-neutral logit
  * reward and DAC absorbing states (no termination bias on either task). The configurations we
@@ -216,36 +214,14 @@ export const GAIL_DEFAULTS: Readonly<GAILOptions> = Object.freeze({
  *     gail.evaluate().mean;
  */
 export class GAIL extends AdversarialTrainer<GAILOptions, GailDiscriminator> {
-  readonly algo = "gail";
-  protected readonly rewardKey = "gen/gailReward";
-
   constructor(opts: Partial<GAILOptions> = {}) {
-    const o = withDefaults(GAIL_DEFAULTS, opts);
-    checkRewardForm(o.rewardForm);
-    super(o);
-  }
-
-  protected override extraOptionKeys(): string[] {
-    return GAIL_KEYS;
+    super({ algo: "gail", rewardKey: "gen/gailReward", defaults: GAIL_DEFAULTS, check: (o) => checkRewardForm(o.rewardForm) }, opts);
   }
 
   protected override makeDiscriminator(): GailDiscriminator {
     const o = this.opts;
     return new GailDiscriminator(
-      {
-        obsDim: this.demos.obsDim,
-        nActions: this.demos.nActions,
-        hidden: o.discHidden,
-        activation: o.discActivation,
-        head: o.discHead,
-        labelsExpertIsOne: o.labelsExpertIsOne,
-        spectralNorm: o.spectralNorm,
-        absorbing: o.absorbing,
-        inputNorm: o.normalizeDiscInputs ? this.expertNorm() : null,
-        rewardForm: o.rewardForm,
-        rewardClip: o.rewardClip,
-        train: this.discTrainOptions(),
-      },
+      { ...this.neuralDiscOptions(o.normalizeDiscInputs), hidden: o.discHidden, activation: o.discActivation, head: o.discHead, labelsExpertIsOne: o.labelsExpertIsOne, spectralNorm: o.spectralNorm, rewardForm: o.rewardForm },
       new Rng(deriveSeed(o.seed, 0x6a11)),
     );
   }

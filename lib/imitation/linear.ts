@@ -42,7 +42,7 @@
 import { tf, GanrlError, Rng, checkPositiveInt, ensure, describe } from "../core";
 import { getEnvSpec } from "../envs";
 import { Metrics } from "../rl";
-import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, deriveSeed, withDefaults } from "./adversarial";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, deriveSeed } from "./adversarial";
 import { Discriminator, DiscriminatorJson } from "./discriminator";
 import { Samples } from "./demos";
 
@@ -317,20 +317,21 @@ export const LINEAR_DEFAULTS: Readonly<LinearOptions> = Object.freeze({
   favorZeroExpertReward: null,
 });
 
-const LINEAR_KEYS = ["favorZeroExpertReward"];
+function checkLinearOptions(o: LinearOptions, what: string): void {
+  if (o.absorbing) throw new GanrlError(`${what}'s linear cost has no absorbing-state feature: set absorbing: false`);
+  if (o.control === "randomD") throw new GanrlError(`${what} has no "randomD" control (a frozen random linear cost has no sign): use control "const" or "none"`);
+  if (o.favorZeroExpertReward !== null && typeof o.favorZeroExpertReward !== "boolean") throw new GanrlError(`favorZeroExpertReward must be true, false or null (the task's sign), got ${describe(o.favorZeroExpertReward)}`);
+}
 
-/** The loop with a linear cost of `mode` (FEM: l2ball, GTAL: simplex). */
+/** The loop with a linear cost of the subclass's static `mode` (FEM: l2ball, GTAL: simplex). */
 abstract class LinearApprenticeship extends AdversarialTrainer<LinearOptions, LinearDiscriminator> {
-  protected constructor(opts: Partial<LinearOptions>, what: "FEM" | "GTAL") {
-    const o = withDefaults(LINEAR_DEFAULTS, opts);
-    if (o.absorbing) throw new GanrlError(`${what}'s linear cost has no absorbing-state feature: set absorbing: false`);
-    if (o.control === "randomD") throw new GanrlError(`${what} has no "randomD" control (a frozen random linear cost has no sign): use control "const" or "none"`);
-    if (o.favorZeroExpertReward !== null && typeof o.favorZeroExpertReward !== "boolean") throw new GanrlError(`favorZeroExpertReward must be true, false or null (the task's sign), got ${describe(o.favorZeroExpertReward)}`);
-    super(o);
-  }
+  /** The cost family of the subclass (a static, as the base constructor builds the cost before the subclass's fields exist). */
+  static readonly mode: LinearCostMode;
 
-  protected override extraOptionKeys(): string[] {
-    return LINEAR_KEYS;
+  constructor(opts: Partial<LinearOptions> = {}) {
+    const mode = (new.target as unknown as typeof LinearApprenticeship).mode;
+    const algo = mode === "l2ball" ? "fem" : "gtal";
+    super({ algo, rewardKey: `gen/${algo}Reward`, defaults: LINEAR_DEFAULTS, check: (o) => checkLinearOptions(o, algo.toUpperCase()) }, opts);
   }
 
   /** Whether the reward is ≤ 0: the option, or the task's GAIL-paper sign. */
@@ -341,8 +342,7 @@ abstract class LinearApprenticeship extends AdversarialTrainer<LinearOptions, Li
   protected override makeDiscriminator(): LinearDiscriminator {
     const e = this.expert;
     return new LinearDiscriminator({
-      // critical: called from the base constructor, before the subclass's fields exist: the mode is a method.
-      mode: this.linearMode(),
+      mode: (this.constructor as typeof LinearApprenticeship).mode,
       obsDim: this.demos.obsDim,
       nActions: this.demos.nActions,
       expertObs: this.expertObservations(),
@@ -351,9 +351,6 @@ abstract class LinearApprenticeship extends AdversarialTrainer<LinearOptions, Li
       rng: new Rng(deriveSeed(this.opts.seed, 0x11ea)),
     });
   }
-
-  /** "l2ball" (FEM) or "simplex" (GTAL). */
-  protected abstract linearMode(): LinearCostMode;
 }
 
 /**
@@ -365,16 +362,7 @@ abstract class LinearApprenticeship extends AdversarialTrainer<LinearOptions, Li
  *     await fem.learn(50_000);
  */
 export class FEM extends LinearApprenticeship {
-  readonly algo = "fem";
-  protected readonly rewardKey = "gen/femReward";
-
-  constructor(opts: Partial<LinearOptions> = {}) {
-    super(opts, "FEM");
-  }
-
-  protected linearMode(): LinearCostMode {
-    return "l2ball";
-  }
+  static override readonly mode: LinearCostMode = "l2ball";
 }
 
 /**
@@ -383,14 +371,5 @@ export class FEM extends LinearApprenticeship {
  * shifted to the task's sign, and an RL step (TRPO) on it each round.
  */
 export class GTAL extends LinearApprenticeship {
-  readonly algo = "gtal";
-  protected readonly rewardKey = "gen/gtalReward";
-
-  constructor(opts: Partial<LinearOptions> = {}) {
-    super(opts, "GTAL");
-  }
-
-  protected linearMode(): LinearCostMode {
-    return "simplex";
-  }
+  static override readonly mode: LinearCostMode = "simplex";
 }

@@ -49,7 +49,7 @@
 import { tf, Rng, ensure, describe, checkNumber, GanrlError } from "../core";
 import { Mlp, RunningMeanStd, Activation, ParamJson } from "../nn";
 import { RewardInput } from "../rl";
-import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator, deriveSeed, withAbsorbingRows, withDefaults, Samples, toDiscBatch } from "../imitation";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator, deriveSeed, withAbsorbingRows, Samples, toDiscBatch } from "../imitation";
 
 /** Forms of AIRL's f. */
 export const AIRL_REWARD_TYPES = ["disentangled", "state-action"] as const;
@@ -275,7 +275,13 @@ export interface AIRLOptions extends AdversarialOptions {
   potentialPenalty: number;
 }
 
-const AIRL_KEYS = ["rewardType", "testReward", "rewardHidden", "potentialHidden", "rewardActivation", "normalizeRewardInputs", "shapingGamma", "potentialPenalty"];
+/** AIRL's own option checks. */
+function checkAirlOptions(o: AIRLOptions): void {
+  ensure((AIRL_REWARD_TYPES as readonly string[]).includes(o.rewardType), () => `AIRL rewardType must be one of ${AIRL_REWARD_TYPES.join(", ")}, got ${describe(o.rewardType)}`);
+  ensure((AIRL_TEST_REWARDS as readonly string[]).includes(o.testReward), () => `AIRL testReward must be "g" or "f", got ${describe(o.testReward)}`);
+  if (o.shapingGamma !== null) checkNumber(o.shapingGamma, "shapingGamma", 0, 1);
+  checkNumber(o.potentialPenalty, "potentialPenalty", 0);
+}
 
 /** Defaults: the disentangled form with absorbing states, logit reward, PPO-friendly discriminator settings. */
 export const AIRL_DEFAULTS: Readonly<AIRLOptions> = Object.freeze({
@@ -296,41 +302,16 @@ export const AIRL_DEFAULTS: Readonly<AIRLOptions> = Object.freeze({
  * of the current generator (see the module comment).
  */
 export class AIRL extends AdversarialTrainer<AIRLOptions, AirlRewardNet> {
-  readonly algo = "airl";
-  protected readonly rewardKey = "gen/airlReward";
-
   constructor(opts: Partial<AIRLOptions> = {}) {
-    const o = withDefaults(AIRL_DEFAULTS, opts);
-    ensure((AIRL_REWARD_TYPES as readonly string[]).includes(o.rewardType), () => `AIRL rewardType must be one of ${AIRL_REWARD_TYPES.join(", ")}, got ${describe(o.rewardType)}`);
-    ensure((AIRL_TEST_REWARDS as readonly string[]).includes(o.testReward), () => `AIRL testReward must be "g" or "f", got ${describe(o.testReward)}`);
-    if (o.shapingGamma !== null) checkNumber(o.shapingGamma, "shapingGamma", 0, 1);
-    checkNumber(o.potentialPenalty, "potentialPenalty", 0);
-    super(o);
-  }
-
-  protected override extraOptionKeys(): string[] {
-    return AIRL_KEYS;
+    super({ algo: "airl", rewardKey: "gen/airlReward", defaults: AIRL_DEFAULTS, check: checkAirlOptions }, opts);
   }
 
   protected override makeDiscriminator(): AirlRewardNet {
     const o = this.opts;
+    const shaping = { rewardType: o.rewardType, gamma: o.shapingGamma ?? this.gen.opts.gamma, potentialPenalty: o.potentialPenalty };
+    const nets = { rewardHidden: o.rewardHidden, potentialHidden: o.potentialHidden, activation: o.rewardActivation };
     return new AirlRewardNet(
-      {
-        obsDim: this.demos.obsDim,
-        nActions: this.demos.nActions,
-        rewardType: o.rewardType,
-        gamma: o.shapingGamma ?? this.gen.opts.gamma,
-        rewardHidden: o.rewardHidden,
-        potentialHidden: o.potentialHidden,
-        activation: o.rewardActivation,
-        absorbing: o.absorbing,
-        inputNorm: o.normalizeRewardInputs ? this.expertNorm() : null,
-        policy: this.gen.policy,
-        testReward: o.testReward,
-        rewardClip: o.rewardClip,
-        potentialPenalty: o.potentialPenalty,
-        train: this.discTrainOptions(),
-      },
+      { ...this.neuralDiscOptions(o.normalizeRewardInputs), ...shaping, ...nets, policy: this.gen.policy, testReward: o.testReward },
       new Rng(deriveSeed(o.seed, 0xa1e1)),
     );
   }
