@@ -26,12 +26,12 @@ import { createHash } from "crypto";
 import { repoRoot, meanStd, GanrlError, initBackend, Rng, BackendName } from "../core";
 import { getEnvSpec, makeEnv } from "../envs";
 import { loadDemos, takeTrajectories } from "../data";
-import { GAIL, GAIL_DEFAULTS, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
+import { GAIL, GAIL_DEFAULTS, FEM, GTAL, LINEAR_DEFAULTS, LinearOptions, rewardFormSign, RewardForm, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
 import { evaluate, Actor } from "../rl";
 import { RunSpec, StoredResult } from "./sweep";
 
 export type Protocol = "paper" | "v1" | "quick" | "ablation";
-export type ImitationAlgo = "BC" | "GAIL" | "control-const" | "control-randomD";
+export type ImitationAlgo = "BC" | "GAIL" | "FEM" | "GTAL" | "control-const" | "control-randomD";
 
 /**
  * The control runs beside every GAIL cell (same generator, budget, seeds and demonstrations):
@@ -41,7 +41,7 @@ export type ImitationAlgo = "BC" | "GAIL" | "control-const" | "control-randomD";
 export const CONTROL_ALGOS = ["control-const", "control-randomD"] as const;
 const CONTROL_OF: Record<(typeof CONTROL_ALGOS)[number], "const" | "randomD"> = { "control-const": "const", "control-randomD": "randomD" };
 
-/** Whether a run trains a generator (GAIL or one of its controls) rather than BC. */
+/** Whether a run trains a generator (GAIL, its controls, FEM, GTAL) rather than BC. */
 export const isAdversarialAlgo = (a: ImitationAlgo): boolean => a !== "BC";
 
 /** Parameters of one reproduction run (what a `RunSpec` of this module carries). */
@@ -323,13 +323,12 @@ export async function runGail(s: RunSpec): Promise<GailRunResult> {
     bc.policy.dispose();
     return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: 0, wallSeconds: (Date.now() - t0) / 1000, stepsToThreshold: null, curve: [] };
   }
-  const control = p.algo === "GAIL" ? {} : { control: CONTROL_OF[p.algo as (typeof CONTROL_ALGOS)[number]] };
-  const gail = new GAIL({ ...preset.gail, ...(p.overrides ?? {}), ...control, envId: p.envId, demos, seed: p.seed });
+  const trainer = p.algo === "FEM" || p.algo === "GTAL" ? linearRun(p.algo, { ...preset.gail, ...(p.overrides ?? {}) }, { envId: p.envId, demos, seed: p.seed }) : new GAIL({ ...preset.gail, ...(p.overrides ?? {}), ...(p.algo === "GAIL" ? {} : { control: CONTROL_OF[p.algo as (typeof CONTROL_ALGOS)[number]] }), envId: p.envId, demos, seed: p.seed });
   const curve: CurvePoint[] = [];
   const threshold = getEnvSpec(p.envId).rewardThreshold;
   let stepsToThreshold: number | null = null;
-  const evalEvery = gail.opts.evalEvery;
-  const result = await gail.learn(p.steps ?? preset.totalSteps, {
+  const evalEvery = trainer.opts.evalEvery;
+  const result = await trainer.learn(p.steps ?? preset.totalSteps, {
     callback: ({ step, metrics }) => {
       // critical: eval/* metrics persist between evaluations; only evaluation rounds carry a fresh one.
       const fresh = evalEvery > 0 && metrics["time/round"] % evalEvery === 0;
@@ -339,9 +338,22 @@ export async function runGail(s: RunSpec): Promise<GailRunResult> {
       curve.push({ step, evalReturn, trainReturn: metrics["gen/epReturn"] ?? NaN, accExpert: metrics["disc/accExpert"] ?? NaN, accGen: metrics["disc/accGen"] ?? NaN });
     },
   });
-  const ev = gail.evaluate(p.evalEpisodes, EVAL_SEED, true);
-  gail.dispose();
+  const ev = trainer.evaluate(p.evalEpisodes, EVAL_SEED, true);
+  trainer.dispose();
   return { returns: ev.returns, lengths: ev.lengths, meanReturn: ev.mean, stdReturn: ev.std, envSteps: result.step, wallSeconds: (Date.now() - t0) / 1000, stepsToThreshold, curve };
+}
+
+/**
+ * FEM or GTAL with a GAIL preset's loop settings (generator, its options, subsampling, policy
+ * normalisation, evaluation; the discriminator's own options dropped) and the sign of its reward
+ * form (`logD`: r ≤ 0; `neglog1mD`: r ≥ 0; `logit`: the task's GAIL-paper sign).
+ */
+function linearRun(algo: "FEM" | "GTAL", gail: Record<string, unknown>, run: Partial<LinearOptions>): FEM | GTAL {
+  const opts: Record<string, unknown> = {};
+  for (const k of Object.keys(LINEAR_DEFAULTS)) if (k in gail) opts[k] = gail[k];
+  const sign = typeof gail.rewardForm === "string" ? rewardFormSign(gail.rewardForm as RewardForm) : 0;
+  const o: Partial<LinearOptions> = { ...opts, absorbing: false, favorZeroExpertReward: sign === 0 ? null : sign < 0, ...run };
+  return algo === "FEM" ? new FEM(o) : new GTAL(o);
 }
 
 /** Reference returns for normalisation: a uniform-random policy (0) and our expert (1). */
@@ -447,7 +459,7 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
     g.gailMinusBestControl = g.normalizedMean - best.normalizedMean;
     g.bestControl = best.algo;
   }
-  const algoOrder: ImitationAlgo[] = ["BC", "GAIL", "control-const", "control-randomD"];
+  const algoOrder: ImitationAlgo[] = ["BC", "FEM", "GTAL", "GAIL", "control-const", "control-randomD"];
   const order = (r: TableRow) => `${r.env}|${r.trajectories.toString().padStart(3, "0")}|${algoOrder.indexOf(r.algo)}`;
   return rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 }
