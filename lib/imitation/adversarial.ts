@@ -121,7 +121,7 @@ export interface AdversarialOptions {
   evalSeed: number;
   /**
    * A control run instead of imitation (same generator, budget and seed): "const" pays a constant
-   * reward of the reward form's sign every step (`controlConstant`, absorbing tail included), so it
+   * reward of the reward form's sign every step (`disc.rewardSign`, absorbing tail included), so it
    * measures what the sign alone teaches; "randomD" keeps the discriminator at its random
    * initialisation (never trained) and pays its reward, so it measures what an uninformed network of
    * the same architecture teaches. "none": imitation.

@@ -24,7 +24,7 @@
  *   over an episode that ends (see `shaping.ts`).
  *
  * ## Rewards
- * - training (`rewardTrain`): r = log D − log(1 − D) = ℓ = f − log π (the generator then solves a
+ * - training (`AirlRewardNet.reward`): r = log D − log(1 − D) = ℓ = f − log π (the generator then solves a
  *   max-ent RL problem with reward f: E_π[Σ f − log π] = E_π[Σ f] + H(π));
  * - test (`rewardTest`, `testReward`): g (default) or f: the learned reward, to train a fresh
  *   policy on, possibly under changed dynamics (`transfer.ts`).
