@@ -128,7 +128,7 @@ export const gailStudy: Study = {
       const ab = buildAblationTable(results, refs);
       const curves = buildAblationCurves(results, refs);
       return [
-        { file: "gail-ablation.csv", text: toCsv(ab, ABLATION_COLUMNS), rows: ab.length, print: tableText(ab, { caption: "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)", digits: 3 }) },
+        { file: "gail-ablation.csv", text: toCsv(ab, ABLATION_COLUMNS), rows: ab.length, keyColumns: ["env", "option", "value"], print: tableText(ab, { caption: "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)", digits: 3 }) },
         { file: "gail-ablation-curves.csv", text: toCsv(curves, ABLATION_CURVE_COLUMNS), rows: curves.length },
       ];
     }
@@ -139,7 +139,7 @@ export const gailStudy: Study = {
       `Environments ${envs.join(", ")}; random and expert references measured as in <code>lib/experiments/gail.ts</code>.`;
     const html = reportHtml({ title: `ganrl: GAIL reproduction (${protocol})`, intro, rows, results, refs });
     return [
-      { file: `gail-table-${protocol}.csv`, text: toCsv(rows, TABLE_COLUMNS), rows: rows.length, print: tableText(rows, { caption: `GAIL and BC, ${protocol} protocol (mean ± std over pooled evaluation episodes)`, digits: 4 }) },
+      { file: `gail-table-${protocol}.csv`, text: toCsv(rows, TABLE_COLUMNS), rows: rows.length, keyColumns: ["env", "algo", "trajectories"], print: tableText(rows, { caption: `GAIL and BC, ${protocol} protocol (mean ± std over pooled evaluation episodes)`, digits: 4 }) },
       // the report (HTML) follows the CSV: when the CSV's shrink guard refuses, the report is not written either
       { file: `gail-report-${protocol}.html`, text: html, rows: rows.length },
     ];
@@ -182,8 +182,8 @@ export const irlStudy: Study = {
     const c = correlationRows(stored);
     const h = heatmapRows(stored);
     return [
-      { file: "irl-transfer.csv", text: toCsv(t), rows: t.length, print: toCsv(t) },
-      { file: "irl-correlation.csv", text: toCsv(c), rows: c.length, print: toCsv(c) },
+      { file: "irl-transfer.csv", text: toCsv(t), rows: t.length, keyColumns: ["env", "dynamics", "reward"], print: toCsv(t) },
+      { file: "irl-correlation.csv", text: toCsv(c), rows: c.length, keyColumns: ["env", "reward", "source"], print: toCsv(c) },
       { file: "irl-heatmap.csv", text: toCsv(h), rows: h.length },
     ];
   },
@@ -228,7 +228,7 @@ export const worldModelStudy: Study = {
   },
   tables(results) {
     const table = aggregateRows(results.map((r) => (r.result.rows as MetricRow[]) ?? []));
-    return [{ file: "worldmodel.csv", text: toCsv(table, ["env", "variant", "model", "metric", "mean", "std", "seeds"]), rows: table.length }];
+    return [{ file: "worldmodel.csv", text: toCsv(table, ["env", "variant", "model", "metric", "mean", "std", "seeds"]), rows: table.length, keyColumns: ["env", "variant", "model", "metric"] }];
   },
 };
 
