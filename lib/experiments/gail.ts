@@ -115,15 +115,16 @@ export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [s
 };
 
 /** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
-export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number; backend?: string; controls?: boolean } = {}): RunSpec[] {
+export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string; controls?: boolean } = {}): RunSpec[] {
   if (protocol === "ablation") return ablationSpecs(opts);
   const t = PROTOCOL_DEFAULTS[protocol];
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
+    const steps = typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId];
     for (const trajectories of opts.sizes ?? t.sizes) {
       for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
         for (const algo of ["BC", "GAIL", ...(opts.controls === false ? [] : protocol === "quick" ? (["control-const"] as const) : CONTROL_ALGOS)] as const) {
-          out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
+          out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(steps ? { steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
     }
@@ -158,13 +159,14 @@ export const ABLATIONS: { name: string; option: string; values: { value: number;
   },
 ];
 
-function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number; backend?: string }): RunSpec[] {
+function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string }): RunSpec[] {
   const out: RunSpec[] = [];
   for (const [envId, preset] of [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]]) {
+    const steps = typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId];
     for (const a of ABLATIONS) {
       for (const v of a.values) {
         for (let seed = 0; seed < (opts.seeds ?? PROTOCOL_DEFAULTS.ablation.seeds); seed++) {
-          out.push(spec({ protocol: "ablation", envId, algo: "GAIL", trajectories: 1, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, overrides: { [a.option]: v.value }, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
+          out.push(spec({ protocol: "ablation", envId, algo: "GAIL", trajectories: 1, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, overrides: { [a.option]: v.value }, ...(steps ? { steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
     }
