@@ -30,7 +30,7 @@ import { GAIL, GAIL_DEFAULTS, trainBC, ImitationPreset, IMITATION_PRESETS } from
 import { evaluate, Actor } from "../rl";
 import { RunSpec, StoredResult } from "./sweep";
 
-export type Protocol = "paper" | "v1" | "quick" | "ablation";
+export type Protocol = "paper" | "v1" | "neutral" | "quick" | "ablation";
 export type ImitationAlgo = "BC" | "GAIL" | "control-const" | "control-randomD";
 
 /**
@@ -107,9 +107,22 @@ function spec(p: GailRunParams): RunSpec {
 }
 
 /** The budgets a protocol uses unless told otherwise. */
-export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[] }> & { ablation: { seeds: number } } = {
+export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[]; steps?: Readonly<Record<string, number>> }> & { ablation: { seeds: number } } = {
   paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"]], seeds: 7, sizes: DATASET_SIZES },
   v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
+  // the bias-free benchmark: fixed-horizon tasks, and terminating ones with the sign-neutral logit
+  // reward and absorbing states, so no constant reward can pay for surviving or for ending
+  neutral: {
+    envs: [
+      ["seals/CartPole-v0", "sealsCartPole"],
+      ["seals/MountainCar-v0", "sealsMountainCar"],
+      ["CartPole-v1", "neutralCartPole"],
+      ["Acrobot-v1", "neutralAcrobot"],
+      ["MountainCar-v0", "neutralMountainCar"],
+    ],
+    seeds: 5,
+    sizes: DATASET_SIZES,
+  },
   quick: { envs: [["CartPole-v1", "modernCartPole"]], seeds: 3, sizes: [1, 4] },
   ablation: { seeds: 5 },
 };
@@ -120,7 +133,8 @@ export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?
   const t = PROTOCOL_DEFAULTS[protocol];
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
-    const steps = typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId];
+    // --steps, else the protocol's budget for this environment, else the preset's
+    const steps = (typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId]) ?? t.steps?.[envId];
     for (const trajectories of opts.sizes ?? t.sizes) {
       for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
         for (const algo of ["BC", "GAIL", ...(opts.controls === false ? [] : protocol === "quick" ? (["control-const"] as const) : CONTROL_ALGOS)] as const) {

@@ -1,7 +1,7 @@
 /**
  * The studies `npx ganrl reproduce <study>` runs (see `study.ts` for the shared loop):
  *
- * - `gail`: the GAIL/BC reproduction tables (protocols quick, v1, paper, ablation; `gail.ts`);
+ * - `gail`: the GAIL/BC reproduction tables (protocols quick, v1, paper, neutral, ablation; `gail.ts`);
  * - `irl`: adversarial inverse RL — learned-reward correlations and reward transfer
  *   (`lib/irl/experiment.ts`);
  * - `worldmodel`: GAN vs MLE world models, MPC and Dyna (`lib/worldmodel/experiment.ts`).
@@ -73,7 +73,7 @@ function sha256File(file: string): string | null {
 
 // ------------------------------------------------------------------------------------- gail
 
-const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "ablation"];
+const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "neutral", "ablation"];
 
 /** `--steps`: one budget for every environment (`50000`) or one per environment (`CartPole-v0=50000,Acrobot-v0=100000`). */
 export function parseStepsText(text: unknown): number | Record<string, number> {
@@ -92,7 +92,7 @@ export function parseStepsText(text: unknown): number | Record<string, number> {
 
 export const gailStudy: Study = {
   name: "gail",
-  summary: "GAIL vs behavioural cloning: the GAIL paper's classic-control table (paper), the modern table (v1), the main job (quick) and the stabiliser ablation",
+  summary: "GAIL vs behavioural cloning beside reward controls: the GAIL paper's classic-control table (paper), the modern table (v1), the bias-free benchmark (neutral: fixed horizons, sign-neutral rewards), the main job (quick) and the stabiliser ablation",
   examples: [
     "npx ganrl reproduce gail --protocol quick            # the main job (npm start)",
     "npx ganrl reproduce gail --protocol v1               # CartPole-v1 and Acrobot-v1, 5 seeds",
@@ -102,7 +102,7 @@ export const gailStudy: Study = {
   options: [
     { flags: "--protocol <name>", help: `which table: ${PROTOCOLS.join(", ")} (default quick)`, parse: (t) => parseChoice(t, "--protocol", PROTOCOLS) },
     { flags: "--full", help: "run the v1, paper and ablation protocols" },
-    seedsOption("3 quick, 5 v1 and ablation, 7 paper"),
+    seedsOption("3 quick, 5 v1, neutral and ablation, 7 paper"),
     {
       flags: "--steps <n|env=n,…>",
       help: "GAIL environment steps per run, 1000–1e9, for every environment or per environment, e.g. CartPole-v0=50000,Acrobot-v0=100000 (default: the preset's)",

@@ -291,7 +291,7 @@ test("reproduce: bad options of every study exit 2 before anything runs, and no 
     [["reproduce", "gail", "--seed", "0x10"], /unknown option '--seed'/],
     [["reproduce", "gail", "--seeds", "0x10"], /written in decimal/],
     [["reproduce", "gail", "stray"], /too many arguments/],
-    [["reproduce", "gail", "--protocol", "v2"], /--protocol: "v2" is not valid; choose from quick, v1, paper, ablation/],
+    [["reproduce", "gail", "--protocol", "v2"], /--protocol: "v2" is not valid; choose from quick, v1, paper, neutral, ablation/],
     [["reproduce", "gail", "--protocol", "paper", "--envs", "CartPole-v1"], /--envs: "CartPole-v1" is not in the paper protocol; its environments are CartPole-v0, Acrobot-v0/],
     [["reproduce", "gail", "--protocol", "paper", "--steps", "Acrobot-v1=50000"], /--steps: "Acrobot-v1" is not in the paper protocol; its environments are CartPole-v0, Acrobot-v0/],
     [["reproduce", "gail", "--steps", "CartPole-v1=lots"], /--steps CartPole-v1 must be an integer/],
