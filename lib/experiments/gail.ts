@@ -123,7 +123,15 @@ export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [s
     seeds: 5,
     sizes: DATASET_SIZES,
   },
-  quick: { envs: [["CartPole-v1", "modernCartPole"]], seeds: 3, sizes: [1, 4] },
+  // the main job (`npm start`): the paper's CartPole-v0 protocol, where −log(1 − D) ≥ 0 pays for
+  // surviving exactly as the true reward does, beside seals/CartPole-v0, where a fixed horizon
+  // leaves the sign nothing to pay for; each with its constant-reward control
+  quick: {
+    envs: [["CartPole-v0", "paperCartPole"], ["seals/CartPole-v0", "sealsCartPole"]],
+    seeds: 3,
+    sizes: [1, 4],
+    steps: { "CartPole-v0": 50_000, "seals/CartPole-v0": 100_000 },
+  },
   ablation: { seeds: 5 },
 };
 
