@@ -108,7 +108,7 @@ function spec(p: GailRunParams): RunSpec {
 
 /** The budgets a protocol uses unless told otherwise. */
 export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[]; steps?: Readonly<Record<string, number>> }> & { ablation: { seeds: number } } = {
-  paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"]], seeds: 7, sizes: DATASET_SIZES },
+  paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"], ["MountainCar-v0", "paperMountainCar"]], seeds: 7, sizes: DATASET_SIZES },
   v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
   // the bias-free benchmark: fixed-horizon tasks, and terminating ones with the sign-neutral logit
   // reward and absorbing states, so no constant reward can pay for surviving or for ending

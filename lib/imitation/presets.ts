@@ -55,7 +55,7 @@ const paperTrpo = (numEnvs: number, nSteps: number) => ({
   vfBatchSize: 256,
 });
 
-function paper(envId: "CartPole-v0" | "Acrobot-v0", every: number, rewardForm: "neglog1mD" | "logD"): Pick<ImitationPreset, "gail" | "bc" | "totalSteps"> {
+function paper(envId: "CartPole-v0" | "Acrobot-v0" | "MountainCar-v0", every: number, rewardForm: "neglog1mD" | "logD"): Pick<ImitationPreset, "gail" | "bc" | "totalSteps"> {
   const gen = paperTrpo(10, 500);
   return {
     gail: Object.freeze({
@@ -101,6 +101,19 @@ export const paperAcrobot: ImitationPreset = Object.freeze({
     "data/results/gail-table-paper.csv (npm run reproduce -- --protocol paper --envs Acrobot-v0 --steps 100000: 1/15 of the paper's budget, 7 runs, 50 episodes): " +
     "GAIL −88.6, −85.7, −87.0, −86.1 and BC −101.3, −86.9, −83.2, −83.0 for 1, 4, 7, 10 trajectories (paper: GAIL −77.3, −83.1, −82.6, −78.9; BC −130.6, −93.2, −96.9, −95.1; " +
     "our Acrobot-v0 demonstrations −78.2 against the paper's −75.25); ~60 s a GAIL run, 2 in parallel",
+});
+
+/**
+ * The paper's MountainCar protocol (MountainCar-v0, 200 steps, every 5th pair, TRPO as for
+ * Acrobot, reward log D ≤ 0: the paper's `favor_zero_expert_reward`, since the expert ends its
+ * episodes at the flag). A constant −1 per step is MountainCar's own reward, but it teaches a
+ * random explorer nothing: in 200 steps it almost never reaches the flag (notebook 00).
+ */
+export const paperMountainCar: ImitationPreset = Object.freeze({
+  name: "paperMountainCar",
+  description: "GAIL paper protocol on MountainCar-v0: TRPO, per-action D, reward log D, pairs every 5th step",
+  ...paper("MountainCar-v0", 5, "logD"),
+  measured: "not yet measured (the paper protocol's MountainCar-v0 rows of data/results/gail-table-paper.csv)",
 });
 
 /** Fast GAIL on CartPole-v1 with whole trajectories: PPO (rl-zoo settings), reward −log(1 − D). */
@@ -261,4 +274,4 @@ export const neutralMountainCar: ImitationPreset = Object.freeze({
 });
 
 /** Every preset by name. */
-export const IMITATION_PRESETS: Readonly<Record<string, ImitationPreset>> = Object.freeze({ paperCartPole, paperAcrobot, modernCartPole, modernAcrobot, dacCartPole, dacAcrobot, sealsCartPole, sealsMountainCar, neutralCartPole, neutralAcrobot, neutralMountainCar });
+export const IMITATION_PRESETS: Readonly<Record<string, ImitationPreset>> = Object.freeze({ paperCartPole, paperAcrobot, paperMountainCar, modernCartPole, modernAcrobot, dacCartPole, dacAcrobot, sealsCartPole, sealsMountainCar, neutralCartPole, neutralAcrobot, neutralMountainCar });
