@@ -2,7 +2,8 @@
  * Checks committed notebooks for two things a reader must never meet (issue 17):
  *
  * 1. **Empty outputs.** Every code cell has at least one output, unless its metadata tags hold
- *    `silent` (a cell that only imports or defines things and prints nothing on purpose). A cell
+ *    `silent` (a cell that only imports or defines things and prints nothing on purpose) or
+ *    `exercise` (a cell the student fills in; its check cell below it has the output). A cell
  *    with an `error` output fails too.
  * 2. **Numbers the page does not show.** A number written in a markdown cell must also occur in
  *    the notebook's code (a constant the reader can see) or in one of its cells' outputs. The
@@ -104,7 +105,7 @@ export function checkNotebook(nb: { cells: Cell[] }, file: string): Problem[] {
     if (cell.cell_type !== "code") return;
     addNumbers(joined(cell.source));
     const outputs = cell.outputs ?? [];
-    const silent = cell.metadata?.tags?.includes("silent") ?? false;
+    const silent = cell.metadata?.tags?.some((t) => t === "silent" || t === "exercise") ?? false;
     if (outputs.length === 0 && !silent && joined(cell.source).trim() !== "") {
       problems.push({ file, cell: i, kind: "no-output", message: "code cell saved without outputs (execute and save the notebook, or tag the cell `silent` if it prints nothing on purpose)" });
     }
