@@ -10,8 +10,8 @@
  *
  * Run: `npx tsx bench/envs.ts`.
  */
-import { Rng } from "../lib/core";
-import { makeEnv, makeVecEnv } from "../lib/envs";
+import { Rng, cpuMs } from "../lib/core";
+import { EnvId, makeEnv, makeVecEnv } from "../lib/envs";
 
 export interface EnvBenchRow {
   env: string;
@@ -57,6 +57,33 @@ function benchSingle(id: "CartPole-v1" | "Acrobot-v1", reuseObs: boolean, second
   const sps = timeIt(chunk, seconds);
   if (Number.isNaN(sink)) console.log("");
   return sps;
+}
+
+/**
+ * The single-env workload at a fixed step count (for `npm run bench -- peers`, which runs
+ * Gymnasium on the same count): `steps` random actions drawn up front from `Rng(seed)`, reset
+ * when an episode ends, fresh observation per step (as Gymnasium returns one). Wall and CPU
+ * seconds of the loop alone.
+ */
+export function stepFixed(id: EnvId, steps: number, seed: number): { wall: number; cpu: number; stepsPerSec: number; stepsPerCpuSec: number } {
+  const env = makeEnv(id, { seed });
+  const rng = new Rng(seed);
+  const n = env.actionSpace.n;
+  const actions = new Int32Array(steps);
+  for (let i = 0; i < steps; i++) actions[i] = rng.int(n);
+  env.reset();
+  let sink = 0;
+  const c0 = cpuMs();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < steps; i++) {
+    const r = env.step(actions[i]);
+    sink += r.obs[0];
+    if (r.terminated || r.truncated) env.reset();
+  }
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = (cpuMs() - c0) / 1000;
+  if (Number.isNaN(sink)) console.log("");
+  return { wall, cpu, stepsPerSec: steps / wall, stepsPerCpuSec: steps / cpu };
 }
 
 function benchVec(id: "CartPole-v1" | "Acrobot-v1", numEnvs: number, seconds: number): number {
