@@ -9,8 +9,10 @@
  * twice, the peer first and ganrl next, each in a fresh process pinned to the same core
  * (`taskset -c N`, default 0) with one thread (OMP_NUM_THREADS=1, torch.set_num_threads(1)):
  *
- * - raw env stepping, CartPole-v1, Acrobot-v1, MountainCar-v0: Gymnasium's `gym.make` vs ours,
- *   the same step count of random actions drawn up front, reset at episode ends, median of 3;
+ * - raw env stepping, CartPole-v1, Acrobot-v1, MountainCar-v0: Gymnasium's `gym.make` (its
+ *   default wrappers) vs ours, runs of the same step count of random actions drawn up front (their
+ *   sampling not timed), reset at episode ends, after an untimed warm-up of a tenth; the median of
+ *   3 runs (ours: of as many runs as fill 1 s, at least 3, since one of its runs lasts ~30 ms);
  * - BC, CartPole-v1, 1 trajectory (data/demos/CartPole-v1/traj-1.json, converted to imitation's
  *   TrajectoryWithRew by bench/peers/peers.py): imitation's BC with its defaults vs our
  *   modernCartPole BC, 5,000 batches of 32 each; training wall time and the return reached (20
@@ -174,7 +176,7 @@ export function peersRows(raw: PeersReport["raw"], v: Record<string, string>, bu
     const pv = median(p.runs.map((r) => r.stepsPerSec)), pc = median(p.runs.map((r) => r.stepsPerCpuSec));
     const ov = median(o.runs.map((r) => r.stepsPerSec)), oc = median(o.runs.map((r) => r.stepsPerCpuSec));
     rows.push({
-      workload: `raw env step, ${id}, single env, random actions (${budgets.envSteps.toLocaleString("en-US")} steps, median of ${budgets.envRepeats})`,
+      workload: `raw env step, ${id}, single env, random actions (median of runs of ${budgets.envSteps.toLocaleString("en-US")} steps: ${p.runs.length} / ${o.runs.length})`,
       peer: gym,
       unit: "steps/s",
       peerValue: pv, peerCpuValue: pc, oursValue: ov, oursCpuValue: oc,
