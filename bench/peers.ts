@@ -380,3 +380,18 @@ export function freshPeerFigures(): { imitationGailPpoStepsPerSec: number; sb3Pp
     source: `bench/results/peers.json, ${r.date.slice(0, 16).replace("T", " ")} UTC, CPU seconds, load ${r.load.start[0].toFixed(2)}`,
   };
 }
+
+/**
+ * Gymnasium's single-env steps per wall second from the last full `npm run bench -- peers`
+ * (median of its runs, by environment id), with where they come from; null when there is none.
+ */
+export function freshGymnasiumFigures(): { stepsPerSec: Record<string, number>; source: string } | null {
+  const file = path.join(resultsDir, "peers.json");
+  if (!fs.existsSync(file)) return null;
+  const r = readJson(file) as PeersReport;
+  const rows = (r.raw?.envs?.peer as unknown as EnvsResult | undefined)?.rows;
+  if (!rows) return null;
+  const stepsPerSec: Record<string, number> = {};
+  for (const row of rows) stepsPerSec[row.env] = median(row.runs.map((x) => x.stepsPerSec));
+  return { stepsPerSec, source: `Gymnasium ${r.versions.gymnasium}, bench/results/peers.json (${r.date.slice(0, 16).replace("T", " ")} UTC, one core, load ${r.load.start[0].toFixed(2)})` };
+}
