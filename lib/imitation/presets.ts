@@ -243,6 +243,8 @@ export const sealsMountainCar: ImitationPreset = Object.freeze({
  * logit reward stops guiding the policy: the pilot in `neutralCartPole.measured`.
  */
 const NEUTRAL_DISC = { gradPenalty: 10, gradPenaltyForm: "zero-centred" as const };
+/** Acrobot's: λ_GP = 1 (with 10 the policy learned to swing for ever, see `neutralAcrobot.measured`). */
+const NEUTRAL_DISC_ACROBOT = { gradPenalty: 1, gradPenaltyForm: "zero-centred" as const };
 
 /** CartPole-v1 with the sign-neutral logit reward, DAC absorbing states and the gradient penalty (the neutral protocol). */
 export const neutralCartPole: ImitationPreset = Object.freeze({
@@ -252,16 +254,19 @@ export const neutralCartPole: ImitationPreset = Object.freeze({
   gail: Object.freeze({ ...dacCartPole.gail, ...NEUTRAL_DISC }),
   measured:
     "pilot, data/demos/CartPole-v1 4 trajectories, 100k steps, seeds 0-1, 20 deterministic episodes: 500.0 and 500.0 (first 500 at 59k and 92k steps); " +
-    "the same without the penalty (dacCartPole): 302.6 at seed 0, D accuracy 1.00 on expert / 0.98 on policy rows at the end",
+    "with λ_GP 1: 269.4, 500.0; without the penalty (dacCartPole): 302.6 at seed 0, D accuracy 1.00 on expert / 0.98 on policy rows at the end",
 });
 
 /** Acrobot-v1 with the logit reward, absorbing states and the gradient penalty (the neutral protocol). */
 export const neutralAcrobot: ImitationPreset = Object.freeze({
   ...dacAcrobot,
   name: "neutralAcrobot",
-  description: "Acrobot-v1: as dacAcrobot (logit reward, absorbing states) with a zero-centred gradient penalty (λ 10) on D",
-  gail: Object.freeze({ ...dacAcrobot.gail, ...NEUTRAL_DISC }),
-  measured: "not yet measured over seeds (the neutral protocol measures it: data/results/gail-table-neutral.csv)",
+  description: "Acrobot-v1: as dacAcrobot (logit reward, absorbing states) with a zero-centred gradient penalty (λ 1) on D",
+  gail: Object.freeze({ ...dacAcrobot.gail, ...NEUTRAL_DISC_ACROBOT }),
+  measured:
+    "pilot, data/demos/Acrobot-v1 4 trajectories, 60k steps, seeds 0-1, 20 deterministic episodes: λ_GP 1: −87.0, −83.0; " +
+    "λ_GP 10: −500, −500 (−73 at 20k steps, then D calls most policy rows expert, the logit reward turns positive and the policy stops ending episodes); " +
+    "no penalty (dacAcrobot): −83.7, −500",
 });
 
 /** `sealsMountainCar`'s generator on MountainCar-v0 (200 steps, ends at the flag) with the logit reward, absorbing states and the gradient penalty. */
