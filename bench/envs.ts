@@ -4,14 +4,16 @@
  * vectorised (8 and 64 envs, one batched Float32Array), random actions from our `Rng`,
  * resetting when an episode ends. Each measurement runs ~1.5 s after a 0.3 s warm-up.
  *
- * `vsGymnasium` compares with Gymnasium 1.4.0's Python speed measured on this machine
- * (single env, random actions, reset when done): CartPole-v1 ≈ 68,000 steps/s,
- * Acrobot-v1 ≈ 8,500 steps/s.
+ * `vsGymnasium` compares with Gymnasium's Python speed (single env, random actions, reset when
+ * done): from the last full `npm run bench -- peers` (bench/results/peers.json, measured on this
+ * machine) when there is one, else the stored figures below (Gymnasium 1.4.0, an older run with a
+ * loaded machine: CartPole-v1 ≈ 68,000 steps/s, Acrobot-v1 ≈ 8,500 steps/s; they understate it).
  *
  * Run: `npx tsx bench/envs.ts`.
  */
-import { Rng } from "../lib/core";
-import { makeEnv, makeVecEnv } from "../lib/envs";
+import { Rng, cpuMs } from "../lib/core";
+import { EnvId, makeEnv, makeVecEnv } from "../lib/envs";
+import { freshGymnasiumFigures } from "./peers";
 
 export interface EnvBenchRow {
   env: string;
@@ -20,11 +22,16 @@ export interface EnvBenchRow {
   vsGymnasium?: number;
 }
 
-/** Gymnasium's single-env Python speed on this machine (steps/s). */
+/** Gymnasium's single-env Python speed, stored (steps/s); `gymnasiumFigures()` prefers a fresh one. */
 export const GYMNASIUM_STEPS_PER_SEC: Record<string, number> = {
   "CartPole-v1": 68_000,
   "Acrobot-v1": 8_500,
 };
+
+/** Gymnasium's speed to compare with: fresh from bench/results/peers.json when there, else the stored one. */
+export function gymnasiumFigures(): { stepsPerSec: Record<string, number>; source: string } {
+  return freshGymnasiumFigures() ?? { stepsPerSec: GYMNASIUM_STEPS_PER_SEC, source: "stored figures of Gymnasium 1.4.0 (run `npm run bench -- peers` for fresh ones)" };
+}
 
 /** Runs `chunk()` (which returns how many steps it took) for `seconds`; returns steps/s. */
 function timeIt(chunk: () => number, seconds: number): number {
@@ -59,6 +66,33 @@ function benchSingle(id: "CartPole-v1" | "Acrobot-v1", reuseObs: boolean, second
   return sps;
 }
 
+/**
+ * The single-env workload at a fixed step count (for `npm run bench -- peers`, which runs
+ * Gymnasium on the same count): `steps` random actions drawn up front from `Rng(seed)`, reset
+ * when an episode ends, fresh observation per step (as Gymnasium returns one). Wall and CPU
+ * seconds of the loop alone.
+ */
+export function stepFixed(id: EnvId, steps: number, seed: number): { wall: number; cpu: number; stepsPerSec: number; stepsPerCpuSec: number } {
+  const env = makeEnv(id, { seed });
+  const rng = new Rng(seed);
+  const n = env.actionSpace.n;
+  const actions = new Int32Array(steps);
+  for (let i = 0; i < steps; i++) actions[i] = rng.int(n);
+  env.reset();
+  let sink = 0;
+  const c0 = cpuMs();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < steps; i++) {
+    const r = env.step(actions[i]);
+    sink += r.obs[0];
+    if (r.terminated || r.truncated) env.reset();
+  }
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = (cpuMs() - c0) / 1000;
+  if (Number.isNaN(sink)) console.log("");
+  return { wall, cpu, stepsPerSec: steps / wall, stepsPerCpuSec: steps / cpu };
+}
+
 function benchVec(id: "CartPole-v1" | "Acrobot-v1", numEnvs: number, seconds: number): number {
   const vec = makeVecEnv(id, numEnvs, { seed: 0 });
   const rng = new Rng(1);
@@ -84,8 +118,9 @@ function benchVec(id: "CartPole-v1" | "Acrobot-v1", numEnvs: number, seconds: nu
 export async function benchEnvs(opts: { seconds?: number } = {}): Promise<EnvBenchRow[]> {
   const seconds = opts.seconds ?? 1.5;
   const rows: EnvBenchRow[] = [];
+  const figures = gymnasiumFigures().stepsPerSec;
   for (const id of ["CartPole-v1", "Acrobot-v1"] as const) {
-    const gym = GYMNASIUM_STEPS_PER_SEC[id];
+    const gym = figures[id] ?? GYMNASIUM_STEPS_PER_SEC[id];
     const add = (mode: string, sps: number) => rows.push({ env: id, mode, stepsPerSec: Math.round(sps), vsGymnasium: Math.round((sps / gym) * 10) / 10 });
     add("single", benchSingle(id, false, seconds));
     add("single reuseObs", benchSingle(id, true, seconds));
@@ -104,6 +139,7 @@ export function formatEnvBench(rows: EnvBenchRow[]): string {
       `${r.env.padEnd(12)} ${r.mode.padEnd(17)} ${r.stepsPerSec.toLocaleString("en-US").padStart(12)}   ${r.vsGymnasium === undefined ? "" : r.vsGymnasium.toFixed(1).padStart(8)}`,
     );
   }
+  lines.push(`× Gymnasium: against ${gymnasiumFigures().source}`);
   return lines.join("\n");
 }
 

@@ -8,6 +8,10 @@
  *                              where a GAIL run's time goes (bench/profile.ts)
  *   npm run bench -- targets [--quick] [--main]
  *                              one line per speed target of issue 19 (bench/targets.ts)
+ *   npm run bench -- peers [--quick] [--core N] [--seed N]
+ *                              the Python peers (Gymnasium, imitation, SB3) and ours side by side on
+ *                              one core, same run (bench/peers.ts); only when named: it needs the
+ *                              peers venv and takes about 10 minutes
  */
 import { initBackend, describeBackend } from "../lib/core";
 import { benchEnvs, formatEnvBench } from "./envs";
@@ -16,10 +20,13 @@ import { benchImitation, formatImitationBench } from "./imitation";
 import { benchWorldModel, formatWorldModelBench } from "./worldmodel";
 import { benchProfile, formatProfile, profileArgs } from "./profile";
 import { benchTargets, formatTargets } from "./targets";
+import { benchPeers, formatPeers, peersArgs } from "./peers";
 
 interface Bench {
   name: string;
   run: () => Promise<string>;
+  /** Runs only when named on the command line (not in the plain `npm run bench`). */
+  onlyWhenNamed?: boolean;
 }
 
 const BENCHES: Bench[] = [
@@ -41,11 +48,19 @@ const BENCHES: Bench[] = [
       return formatTargets(await benchTargets({ quick: argv.includes("--quick"), main: argv.includes("--main") }));
     },
   },
+  {
+    name: "peers",
+    onlyWhenNamed: true,
+    run: async () => formatPeers(await benchPeers(peersArgs(process.argv.slice(2)))),
+  },
 ];
 
-/** Benchmark names on the command line (flags and the value after `--presets` excluded). */
+/** Flags followed by a value (the value is not a benchmark name). */
+const VALUE_FLAGS = ["--presets", "--core", "--seed"];
+
+/** Benchmark names on the command line (flags and the values of `VALUE_FLAGS` excluded). */
 function namesIn(argv: readonly string[]): string[] {
-  return argv.filter((a, i) => !a.startsWith("-") && argv[i - 1] !== "--presets");
+  return argv.filter((a, i) => !a.startsWith("-") && !VALUE_FLAGS.includes(argv[i - 1]));
 }
 
 async function main(): Promise<void> {
@@ -58,7 +73,7 @@ async function main(): Promise<void> {
   const backend = await initBackend({ quiet: true });
   console.log(`${describeBackend(backend)}; node ${process.version}; ${require("os").cpus().length} cores; load ${require("os").loadavg().map((x: number) => x.toFixed(2)).join(" ")}`);
   for (const b of BENCHES) {
-    if (only.length && !only.includes(b.name)) continue;
+    if (only.length ? !only.includes(b.name) : b.onlyWhenNamed) continue;
     console.log(`\n## ${b.name}\n`);
     console.log(await b.run());
   }

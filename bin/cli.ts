@@ -4,6 +4,7 @@
  *
  *   ganrl train-expert --algo ppo --env CartPole-v1 --seed 0
  *   ganrl eval --policy data/experts/CartPole-v1.json --env CartPole-v1 --episodes 100 --json
+ *   ganrl adopt-expert --policy data/experts/CartPole-v1.json --env seals/CartPole-v0
  *   ganrl demos --env CartPole-v1 --policy data/experts/CartPole-v1.json --n 10 --seed 1000
  *   ganrl demos-info data/demos/CartPole-v1/traj-10.json
  *   ganrl reproduce gail|irl|worldmodel [options]     (see bin/reproduce.ts; --help per study)
@@ -20,6 +21,7 @@ import { ALGOS } from "./commands/algos";
 import { EXIT_USAGE, parseEnvId, parsePositiveInt, parseSeed, required } from "./commands/common";
 import { trainExpert } from "./commands/train-expert";
 import { evalCommand } from "./commands/eval";
+import { adoptExpert } from "./commands/adopt-expert";
 import { demosCommand, demosInfoCommand } from "./commands/demos";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,6 +49,7 @@ export function buildProgram(): Command {
     .option("--checkpoint-every <n>", "write a checkpoint every n iterations (atomic)", parsePositiveInt, 10)
     .option("--checkpoint <file>", "checkpoint file (default <out> with .ckpt.json)")
     .option("--resume", "continue from the checkpoint (same --algo, --env, --seed; --steps may extend the budget)", false)
+    .option("--init <file>", "start from this policy file's weights and observation statistics (fine-tuning; ppo, trpo, reinforce; the value network starts from the seed)")
     .option("--keep-checkpoint", "keep the checkpoint after training finishes (it is deleted otherwise)", false)
     .option("--eval-episodes <n>", "episodes of the final evaluation (deterministic and stochastic)", parsePositiveInt, 100)
     .option("--eval-seed <n>", "first seed of the final evaluation episodes", parseSeed, 0)
@@ -66,6 +69,7 @@ Examples:
   npx ganrl train-expert --algo ppo --env CartPole-v1 --seed 0
   npx ganrl train-expert --algo ppo --env Acrobot-v1 --seed 0 --checkpoint-every 20
   npx ganrl train-expert --algo ppo --env Acrobot-v1 --seed 0 --resume
+  npx ganrl train-expert --algo ppo --env MountainCar-v0 --seed 2 --init data/experts/MountainCar-v0.json --steps 200000 --set lr=5e-5 --out /tmp/mc.json
   npx ganrl train-expert --algo dqn --env CartPole-v1 --out /tmp/dqn.json --set hidden=[128,128] --set lr=1e-3`,
     )
     .action(async (o) => {
@@ -78,6 +82,7 @@ Examples:
         checkpointEvery: o.checkpointEvery,
         checkpoint: o.checkpoint,
         resume: o.resume,
+        init: o.init,
         keepCheckpoint: o.keepCheckpoint,
         evalEpisodes: o.evalEpisodes,
         evalSeed: o.evalSeed,
@@ -109,6 +114,29 @@ Example:
     )
     .action(async (o) => {
       await evalCommand({ policy: o.policy, env: o.env, episodes: o.episodes, seed: o.seed, deterministic: o.deterministic, stochastic: o.stochastic, json: o.json });
+    });
+
+  program
+    .command("adopt-expert")
+    .description(
+      "ship an expert trained on one task for a twin of the same family (same observations and dynamics) without training: evaluates it there and writes <out>, <out>.meta.json (trainedOn, adoptedFrom, the source's training record, the evaluation on --env) and <out>.curve.csv",
+    )
+    .requiredOption("--policy <file>", "expert written by train-expert, with its .meta.json beside it (e.g. data/experts/CartPole-v1.json)")
+    .requiredOption("--env <id>", ENV_HELP, parseEnvId)
+    .option("--out <file>", "policy file (default data/experts/<env>.json)")
+    .option("--eval-episodes <n>", "episodes of the evaluation (deterministic and stochastic)", parsePositiveInt, 100)
+    .option("--eval-seed <n>", "first seed of the evaluation episodes", parseSeed, 0)
+    .option("--json", "print a one-line JSON summary as the last line", false)
+    .addHelpText(
+      "after",
+      `
+The evaluation is train-expert's final one (episode i resets with seed S + i), on --env.
+
+Example (the shipped seals/CartPole-v0 expert):
+  npx ganrl adopt-expert --policy data/experts/CartPole-v1.json --env seals/CartPole-v0 --json`,
+    )
+    .action(async (o) => {
+      await adoptExpert({ policy: o.policy, env: o.env, out: o.out, evalEpisodes: o.evalEpisodes, evalSeed: o.evalSeed, json: o.json });
     });
 
   program

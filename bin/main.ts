@@ -1,8 +1,12 @@
 /**
- * `npm start`: the main job. A short GAIL reproduction on the shipped demonstrations: GAIL and
- * behavioural cloning on CartPole-v1 with 1 and 4 expert trajectories, 3 seeds each, run in
- * parallel over the CPU cores; prints the table and writes data/results/gail-table-quick.csv
- * and the offline HTML report data/results/gail-report-quick.html.
+ * `npm start`: the main job. Imitation or the reward's sign? BC, GAIL and GAIL's constant-reward
+ * control (same generator, budget and seeds, a constant +1 per step instead of −log(1 − D)) with
+ * 1 and 4 expert trajectories, 3 seeds each, on two tasks: the GAIL paper's CartPole-v0 protocol
+ * (TRPO, demonstrations subsampled every 10th pair, 50k steps), where the constant alone is
+ * CartPole's true reward, and seals/CartPole-v0 (fixed 500-step horizon, PPO, 100k steps), where
+ * no constant can pay for surviving. Runs in parallel over the CPU cores; prints the table and
+ * writes data/results/gail-table-quick.csv and the offline HTML report
+ * data/results/gail-report-quick.html (the control beside GAIL on every chart).
  * Options are those of `npx ganrl reproduce gail` (e.g. `npm start -- --seeds 5`, which, being
  * a non-default budget, writes to runs/scratch/ instead).
  */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run notebooks [-- --save] [notebook ...]
-# Executes every notebook (or the ones named) through real Jupyter (nbclient via nbconvert,
+# Executes every notebook and worked solution (notebooks/solutions/), or the ones named, through real Jupyter (nbclient via nbconvert,
 # the tslab kernel), failing on the first cell error. Budgets: full, unless GANRL_QUICK=1.
 # Executed copies go to $GANRL_NB_OUT (default: a temporary folder); with --save, the
 # executed notebooks replace the ones in notebooks/, with interactive outputs stripped so
@@ -19,7 +19,7 @@ for a in "$@"; do
 done
 cd "$repo"
 if [ ${#files[@]} -eq 0 ]; then
-  mapfile -t files < <(ls notebooks/*.ipynb | sort)
+  mapfile -t files < <(ls notebooks/*.ipynb notebooks/solutions/*.ipynb 2>/dev/null | sort)
 fi
 out="${GANRL_NB_OUT:-$(mktemp -d)}"
 mkdir -p "$out"

@@ -1,7 +1,8 @@
 /**
  * `ganrl train-expert`: trains an expert with PPO, TRPO, REINFORCE or DQN, with a progress bar, atomic checkpoints every N iterations, `--resume`,
- * and a final evaluation over 100 episodes both deterministic (argmax) and stochastic
- * (sampled), recorded next to the policy:
+ * `--init <policy>` (fine-tuning: start from a saved policy's weights and observation statistics;
+ * the meta records its provenance and the curve continues its curve), and a final evaluation over
+ * 100 episodes both deterministic (argmax) and stochastic (sampled), recorded next to the policy:
  *
  *   data/experts/<env>.json        the policy (`ganrl.net/1`: a categorical policy, or DQN's Q network)
  *   data/experts/<env>.meta.json   command, seed, options, wall time, evaluation, learning curve
@@ -10,14 +11,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import * as crypto from "crypto";
 import { execSync } from "child_process";
 import * as cliProgress from "cli-progress";
 import { GanrlError, initBackend, describeBackend, readJson, writeJsonAtomic, writeFileAtomic } from "../../lib/core";
 import { EnvId } from "../../lib/envs";
 import { NetJson } from "../../lib/nn";
-import { TrainerCheckpoint, checkCheckpoint } from "../../lib/rl";
+import { OnPolicyOptions, OnPolicyTrainer, TrainerCheckpoint, checkCheckpoint } from "../../lib/rl";
 import { ALGOS, AlgoName, expertOf, makeTrainer, preset } from "./algos";
-import { EvalSummary, commandLine, compactJson, evaluateActor, formatSeconds, round6, shortFloat32, sidecar } from "./common";
+import { EvalSummary, commandLine, compactJson, evaluateActor, formatSeconds, readPolicyJson, round6, shortFloat32, sidecar } from "./common";
 
 export const CLI_CHECKPOINT_FORMAT = "ganrl-train-expert/1";
 
@@ -30,6 +32,8 @@ export interface TrainExpertArgs {
   checkpointEvery: number;
   checkpoint?: string;
   resume: boolean;
+  /** A policy file (`ganrl.net/1` categorical policy) whose weights and observation statistics start the run (fine-tuning). */
+  init?: string;
   keepCheckpoint: boolean;
   evalEpisodes: number;
   evalSeed: number;
@@ -51,6 +55,8 @@ export interface CurvePoint {
 /** What `--checkpoint-every` writes: the trainer's state plus the command's own bookkeeping. */
 interface CliCheckpoint {
   format: typeof CLI_CHECKPOINT_FORMAT;
+  /** Where the run's initial policy came from (`--init`), if not from the seed. */
+  init?: InitSource;
   algo: AlgoName;
   envId: EnvId;
   seed: number;
@@ -62,6 +68,67 @@ interface CliCheckpoint {
 }
 
 /** `--set lr=1e-3 --set hidden=[64,64]` → { lr: 0.001, hidden: [64, 64] } (values parsed as JSON when they parse). */
+/** The provenance of an `--init` policy, recorded in the meta: the file, and what its own meta says. */
+export interface InitSource {
+  file: string;
+  envId?: unknown;
+  algo?: unknown;
+  seed?: unknown;
+  steps?: unknown;
+  evaluation?: unknown;
+  /** Training wall time of the initial policy, seconds (from its .meta.json). */
+  wallSeconds?: number;
+  /** SHA-256 of the init file's bytes (to identify it later, e.g. in git history). */
+  sha256: string;
+  /** The commands that made the initial policy (from its .meta.json, when there is one). */
+  commands?: string[];
+  /** Where the initial policy's own learning curve ended (from its .meta.json): this run's curve continues from there. */
+  offset?: { step: number; iteration: number; episodes: number };
+}
+
+/**
+ * Reads an `--init` policy for a fresh run of `algo` with `options` on `env`: a categorical
+ * policy whose observation width, actions, hidden widths, activation and observation
+ * normalisation match the trainer's; its weights and statistics replace the seed's (the value
+ * network starts from the seed).
+ */
+export function readInitPolicy(file: string, env: EnvId, algo: AlgoName, options: Record<string, unknown>): { json: NetJson; source: InitSource; curve: CurvePoint[] } {
+  if (algo === "dqn") throw new GanrlError("--init starts an on-policy trainer (ppo, trpo, reinforce) from a policy file; dqn has no policy network to start from");
+  const json = readPolicyJson(file, env);
+  if (json.kind !== "categorical-policy") throw new GanrlError(`--init ${file} holds a ${json.kind} network, not a categorical policy; pass a policy written by \`npx ganrl train-expert --algo ppo|trpo|reinforce\``);
+  const hidden = (options.hidden as number[] | undefined) ?? [64, 64];
+  const arch = json.arch;
+  if (JSON.stringify(arch.hidden) !== JSON.stringify(hidden)) {
+    throw new GanrlError(`--init ${file} has hidden widths ${JSON.stringify(arch.hidden)}, the run ${JSON.stringify(hidden)}; pass --set hidden=${JSON.stringify(arch.hidden)}`);
+  }
+  if (options.activation !== undefined && arch.activation !== undefined && arch.activation !== options.activation) {
+    throw new GanrlError(`--init ${file} uses ${arch.activation} units, the run ${String(options.activation)}; pass --set activation=${JSON.stringify(arch.activation)}`);
+  }
+  if (Boolean(json.obsNorm) !== Boolean(options.normalizeObs)) {
+    throw new GanrlError(
+      `--init ${file} ${json.obsNorm ? "normalises" : "does not normalise"} observations, the run ${options.normalizeObs ? "does" : "does not"}; pass --set normalizeObs=${Boolean(json.obsNorm)}`,
+    );
+  }
+  const m = (json.meta ?? {}) as Record<string, unknown>;
+  const sha256 = crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  const source: InitSource = { file, envId: m.envId, algo: m.algo, seed: m.seed, steps: m.steps, evaluation: m.evaluation, sha256 };
+  let curve: CurvePoint[] = [];
+  const metaFile = path.join(path.dirname(file), typeof m.metaFile === "string" ? m.metaFile : path.basename(sidecar(file, ".meta.json")));
+  if (fs.existsSync(metaFile)) {
+    const meta = readJson(metaFile) as { commands?: unknown; curve?: unknown; wallSeconds?: unknown };
+    if (typeof meta?.wallSeconds === "number") source.wallSeconds = meta.wallSeconds;
+    if (Array.isArray(meta?.commands) && meta.commands.every((c) => typeof c === "string")) source.commands = meta.commands as string[];
+    const ok = (p: unknown): p is CurvePoint =>
+      !!p && typeof p === "object" && ["step", "iteration", "episodes"].every((k) => Number.isSafeInteger((p as Record<string, unknown>)[k]));
+    if (Array.isArray(meta?.curve) && meta.curve.every(ok) && meta.curve.length > 0) {
+      curve = meta.curve as CurvePoint[];
+      const last = curve[curve.length - 1];
+      source.offset = { step: last.step, iteration: last.iteration, episodes: last.episodes };
+    }
+  }
+  return { json, source, curve };
+}
+
 export function parseSets(sets: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const s of sets) {
@@ -145,6 +212,7 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
     if (c.envId !== a.env) throw new GanrlError(`checkpoint ${ckptFile} trains on ${c.envId}, not ${a.env}; pass --env ${c.envId}`);
     if (c.seed !== a.seed) throw new GanrlError(`checkpoint ${ckptFile} was started with --seed ${c.seed}, not ${a.seed}; pass --seed ${c.seed}`);
     if (Object.keys(sets).length) throw new GanrlError("--set cannot change a resumed run's options; start afresh without --resume to change them");
+    if (a.init !== undefined) throw new GanrlError("--init starts a fresh run; a resumed run continues its checkpoint (its initial policy is recorded there): drop --init or --resume");
     checkCheckpoint(c.trainer, algo, algo === "dqn" ? ["q", "target"] : ["policy", "value"]);
     ckpt = c;
     options = { ...c.trainer.options };
@@ -154,13 +222,21 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
     options = { ...p.options, ...sets, envId: a.env, seed: a.seed };
     budget = a.steps ?? p.steps;
   }
+  const init = a.init !== undefined ? readInitPolicy(a.init, a.env, algo, options) : null;
+  const initSource: InitSource | undefined = ckpt ? ckpt.init : init?.source;
   // The trainer validates every option (unknown keys, ranges) before anything is written.
   const backend = await initBackend({ quiet: true });
   if (!a.json) process.stderr.write(describeBackend(backend) + "\n");
   const trainer = makeTrainer(algo, options);
   let curve: CurvePoint[] = [];
   let priorWall = 0;
-  const commands = [command];
+  const commands = [...(initSource?.commands && !ckpt ? initSource.commands : []), command];
+  if (init) {
+    curve = init.curve.map((p) => ({ ...p }));
+    // critical: the trainer's policy and value share one RunningMeanStd; loading the policy sets it for both.
+    (trainer as unknown as OnPolicyTrainer<OnPolicyOptions>).policy.load(init.json);
+    process.stderr.write(`ganrl: starting from the policy in ${init.source.file} (${String(init.source.algo)}, ${String(init.source.steps)} steps on ${String(init.source.envId)}); the value network starts from the seed\n`);
+  }
   if (ckpt) {
     await trainer.restore(ckpt.trainer);
     curve = ckpt.curve;
@@ -174,7 +250,7 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
   const t0 = Date.now();
   const wall = () => priorWall + (Date.now() - t0) / 1000;
   const saveCheckpoint = async () => {
-    const c: CliCheckpoint = { format: CLI_CHECKPOINT_FORMAT, algo, envId: a.env, seed: a.seed, steps: budget, commands, wallSeconds: wall(), curve, trainer: await trainer.checkpoint() };
+    const c: CliCheckpoint = { format: CLI_CHECKPOINT_FORMAT, ...(initSource ? { init: initSource } : {}), algo, envId: a.env, seed: a.seed, steps: budget, commands, wallSeconds: wall(), curve, trainer: await trainer.checkpoint() };
     writeJsonAtomic(ckptFile, c);
   };
 
@@ -201,7 +277,9 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
   const result = await trainer.learn(budget, {
     callback: async ({ step, iteration, metrics }) => {
       const ret = metrics["gen/epReturn"];
-      curve.push({ step, iteration, episodes: metrics["gen/episodes"] ?? 0, meanReturn: ret === undefined ? null : round6(ret) });
+      // after --init, the curve continues the initial policy's (steps, iterations and episodes counted from its end)
+      const o = initSource?.offset ?? { step: 0, iteration: 0, episodes: 0 };
+      curve.push({ step: o.step + step, iteration: o.iteration + iteration, episodes: o.episodes + (metrics["gen/episodes"] ?? 0), meanReturn: ret === undefined ? null : round6(ret) });
       const retText = ret === undefined ? "-" : ret.toFixed(1);
       bar?.update(step, { sps: Math.round(metrics["time/sps"]), ret: retText });
       if (!bar && a.progress && step >= nextLine) {
@@ -252,6 +330,13 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
     commit: gitCommit(),
     createdAt: new Date().toISOString(),
     options: optionsUsed,
+    ...(initSource
+      ? {
+          init: initSource,
+          totalSteps: (initSource.offset?.step ?? 0) + trainer.step,
+          ...(initSource.wallSeconds !== undefined ? { totalWallSeconds: round6(initSource.wallSeconds + trainSeconds) } : {}),
+        }
+      : {}),
     evaluation: {
       episodes: a.evalEpisodes,
       seeds: `${a.evalSeed}..${a.evalSeed + a.evalEpisodes - 1} (episode i resets with seed ${a.evalSeed} + i; sampled actions from new Rng(seed).fork())`,

@@ -30,7 +30,7 @@ import { GAIL, GAIL_DEFAULTS, FEM, GTAL, LINEAR_DEFAULTS, LinearOptions, rewardF
 import { evaluate, Actor } from "../rl";
 import { RunSpec, StoredResult } from "./sweep";
 
-export type Protocol = "paper" | "v1" | "quick" | "ablation";
+export type Protocol = "paper" | "v1" | "neutral" | "quick" | "ablation";
 export type ImitationAlgo = "BC" | "GAIL" | "FEM" | "GTAL" | "control-const" | "control-randomD";
 
 /**
@@ -107,23 +107,46 @@ function spec(p: GailRunParams): RunSpec {
 }
 
 /** The budgets a protocol uses unless told otherwise. */
-export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[] }> & { ablation: { seeds: number } } = {
-  paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"]], seeds: 7, sizes: DATASET_SIZES },
+export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[]; steps?: Readonly<Record<string, number>> }> & { ablation: { seeds: number } } = {
+  paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"], ["MountainCar-v0", "paperMountainCar"]], seeds: 7, sizes: DATASET_SIZES },
   v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
-  quick: { envs: [["CartPole-v1", "modernCartPole"]], seeds: 3, sizes: [1, 4] },
+  // the bias-free benchmark: fixed-horizon tasks, and terminating ones with the sign-neutral logit
+  // reward and absorbing states, so no constant reward can pay for surviving or for ending
+  neutral: {
+    envs: [
+      ["seals/CartPole-v0", "sealsCartPole"],
+      ["seals/MountainCar-v0", "sealsMountainCar"],
+      ["CartPole-v1", "neutralCartPole"],
+      ["Acrobot-v1", "neutralAcrobot"],
+      ["MountainCar-v0", "neutralMountainCar"],
+    ],
+    seeds: 5,
+    sizes: DATASET_SIZES,
+  },
+  // the main job (`npm start`): the paper's CartPole-v0 protocol, where −log(1 − D) ≥ 0 pays for
+  // surviving exactly as the true reward does, beside seals/CartPole-v0, where a fixed horizon
+  // leaves the sign nothing to pay for; each with its constant-reward control
+  quick: {
+    envs: [["CartPole-v0", "paperCartPole"], ["seals/CartPole-v0", "sealsCartPole"]],
+    seeds: 3,
+    sizes: [1, 4],
+    steps: { "CartPole-v0": 50_000, "seals/CartPole-v0": 100_000 },
+  },
   ablation: { seeds: 5 },
 };
 
 /** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
-export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number; backend?: string; controls?: boolean } = {}): RunSpec[] {
+export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string; controls?: boolean } = {}): RunSpec[] {
   if (protocol === "ablation") return ablationSpecs(opts);
   const t = PROTOCOL_DEFAULTS[protocol];
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
+    // --steps, else the protocol's budget for this environment, else the preset's
+    const steps = (typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId]) ?? t.steps?.[envId];
     for (const trajectories of opts.sizes ?? t.sizes) {
       for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
         for (const algo of ["BC", "GAIL", ...(opts.controls === false ? [] : protocol === "quick" ? (["control-const"] as const) : CONTROL_ALGOS)] as const) {
-          out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
+          out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(steps ? { steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
     }
@@ -158,13 +181,14 @@ export const ABLATIONS: { name: string; option: string; values: { value: number;
   },
 ];
 
-function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number; backend?: string }): RunSpec[] {
+function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string }): RunSpec[] {
   const out: RunSpec[] = [];
   for (const [envId, preset] of [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]]) {
+    const steps = typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId];
     for (const a of ABLATIONS) {
       for (const v of a.values) {
         for (let seed = 0; seed < (opts.seeds ?? PROTOCOL_DEFAULTS.ablation.seeds); seed++) {
-          out.push(spec({ protocol: "ablation", envId, algo: "GAIL", trajectories: 1, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, overrides: { [a.option]: v.value }, ...(opts.steps ? { steps: opts.steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
+          out.push(spec({ protocol: "ablation", envId, algo: "GAIL", trajectories: 1, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, overrides: { [a.option]: v.value }, ...(steps ? { steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
     }

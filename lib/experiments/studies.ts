@@ -1,7 +1,7 @@
 /**
  * The studies `npx ganrl reproduce <study>` runs (see `study.ts` for the shared loop):
  *
- * - `gail`: the GAIL/BC reproduction tables (protocols quick, v1, paper, ablation; `gail.ts`);
+ * - `gail`: the GAIL/BC reproduction tables (protocols quick, v1, paper, neutral, ablation; `gail.ts`);
  * - `irl`: adversarial inverse RL — learned-reward correlations and reward transfer
  *   (`lib/irl/experiment.ts`);
  * - `worldmodel`: GAN vs MLE world models, MPC and Dyna (`lib/worldmodel/experiment.ts`).
@@ -73,22 +73,41 @@ function sha256File(file: string): string | null {
 
 // ------------------------------------------------------------------------------------- gail
 
-const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "ablation"];
+const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "neutral", "ablation"];
+
+/** `--steps`: one budget for every environment (`50000`) or one per environment (`CartPole-v0=50000,Acrobot-v0=100000`). */
+export function parseStepsText(text: unknown): number | Record<string, number> {
+  if (typeof text === "string" && text.includes("=")) {
+    const out: Record<string, number> = {};
+    for (const entry of parseListText(text, "--steps", (e) => e)) {
+      const m = /^([^=\s]+)=(.+)$/.exec(entry);
+      if (!m) throw new GanrlError(`--steps: ${JSON.stringify(entry)} is not env=n (e.g. CartPole-v0=50000); give one number for every environment or env=n pairs separated by commas`);
+      if (m[1] in out) throw new GanrlError(`--steps: ${m[1]} is given twice`);
+      out[m[1]] = parseIntegerText(m[2], `--steps ${m[1]}`, 1000, 1e9);
+    }
+    return out;
+  }
+  return parseIntegerText(text, "--steps", 1000, 1e9);
+}
 
 export const gailStudy: Study = {
   name: "gail",
-  summary: "GAIL vs behavioural cloning: the GAIL paper's classic-control table (paper), the modern table (v1), the main job (quick) and the stabiliser ablation",
+  summary: "GAIL vs behavioural cloning beside reward controls: the GAIL paper's classic-control table (paper), the modern table (v1), the bias-free benchmark (neutral: fixed horizons, sign-neutral rewards), the main job (quick) and the stabiliser ablation",
   examples: [
     "npx ganrl reproduce gail --protocol quick            # the main job (npm start)",
     "npx ganrl reproduce gail --protocol v1               # CartPole-v1 and Acrobot-v1, 5 seeds",
-    "npx ganrl reproduce gail --protocol paper --envs Acrobot-v0 --steps 100000 --out data/results",
+    "npx ganrl reproduce gail --protocol paper --steps CartPole-v0=50000,Acrobot-v0=100000 --out data/results/paper-reduced",
     "npx ganrl reproduce gail --protocol ablation --shard 0/4 --workers 2",
   ],
   options: [
     { flags: "--protocol <name>", help: `which table: ${PROTOCOLS.join(", ")} (default quick)`, parse: (t) => parseChoice(t, "--protocol", PROTOCOLS) },
     { flags: "--full", help: "run the v1, paper and ablation protocols" },
-    seedsOption("3 quick, 5 v1 and ablation, 7 paper"),
-    { flags: "--steps <n>", help: "GAIL environment steps per run, 1000–1e9 (default: the preset's)", parse: (t) => parseIntegerText(t, "--steps", 1000, 1e9) },
+    seedsOption("3 quick, 5 v1, neutral and ablation, 7 paper"),
+    {
+      flags: "--steps <n|env=n,…>",
+      help: "GAIL environment steps per run, 1000–1e9, for every environment or per environment, e.g. CartPole-v0=50000,Acrobot-v0=100000 (default: the preset's)",
+      parse: parseStepsText,
+    },
     {
       flags: "--sizes <list>",
       help: `dataset sizes (trajectories) to run, e.g. 1,4, each 1–${MAX_TRAJECTORIES} (default: the protocol's; the paper's are 1,4,7,10)`,
@@ -111,8 +130,12 @@ export const gailStudy: Study = {
     const backend = plannedBackend();
     return protocols.map((protocol): StudyPlan => {
       if (protocol === "ablation" && o.sizes !== undefined) throw new GanrlError("--sizes: the ablation protocol always uses 1 trajectory; drop --sizes");
-      const cover = protocolSpecs(protocol, { seeds: o.seeds as number | undefined, steps: o.steps as number | undefined, sizes: o.sizes as number[] | undefined, backend });
+      const steps = o.steps as number | Record<string, number> | undefined;
+      const cover = protocolSpecs(protocol, { seeds: o.seeds as number | undefined, steps, sizes: o.sizes as number[] | undefined, backend });
       const known = [...new Set(cover.map((s) => String(s.params.envId)))];
+      if (steps !== undefined && typeof steps !== "number") {
+        for (const e of Object.keys(steps)) if (!known.includes(e)) throw new GanrlError(`--steps: ${JSON.stringify(e)} is not in the ${protocol} protocol; its environments are ${known.join(", ")}`);
+      }
       const envs = o.envs as string[] | undefined;
       for (const e of envs ?? []) if (!known.includes(e)) throw new GanrlError(`--envs: ${JSON.stringify(e)} is not in the ${protocol} protocol; its environments are ${known.join(", ")}`);
       const run = envs ? cover.filter((s) => envs.includes(String(s.params.envId))) : cover;
@@ -128,7 +151,7 @@ export const gailStudy: Study = {
       const ab = buildAblationTable(results, refs);
       const curves = buildAblationCurves(results, refs);
       return [
-        { file: "gail-ablation.csv", text: toCsv(ab, ABLATION_COLUMNS), rows: ab.length, print: tableText(ab, { caption: "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)", digits: 3 }) },
+        { file: "gail-ablation.csv", text: toCsv(ab, ABLATION_COLUMNS), rows: ab.length, keyColumns: ["env", "option", "value"], print: tableText(ab, { caption: "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)", digits: 3 }) },
         { file: "gail-ablation-curves.csv", text: toCsv(curves, ABLATION_CURVE_COLUMNS), rows: curves.length },
       ];
     }
@@ -139,7 +162,7 @@ export const gailStudy: Study = {
       `Environments ${envs.join(", ")}; random and expert references measured as in <code>lib/experiments/gail.ts</code>.`;
     const html = reportHtml({ title: `ganrl: GAIL reproduction (${protocol})`, intro, rows, results, refs });
     return [
-      { file: `gail-table-${protocol}.csv`, text: toCsv(rows, TABLE_COLUMNS), rows: rows.length, print: tableText(rows, { caption: `GAIL and BC, ${protocol} protocol (mean ± std over pooled evaluation episodes)`, digits: 4 }) },
+      { file: `gail-table-${protocol}.csv`, text: toCsv(rows, TABLE_COLUMNS), rows: rows.length, keyColumns: ["env", "algo", "trajectories"], print: tableText(rows, { caption: `GAIL and BC, ${protocol} protocol (mean ± std over pooled evaluation episodes)`, digits: 4 }) },
       // the report (HTML) follows the CSV: when the CSV's shrink guard refuses, the report is not written either
       { file: `gail-report-${protocol}.html`, text: html, rows: rows.length },
     ];
@@ -182,8 +205,8 @@ export const irlStudy: Study = {
     const c = correlationRows(stored);
     const h = heatmapRows(stored);
     return [
-      { file: "irl-transfer.csv", text: toCsv(t), rows: t.length, print: toCsv(t) },
-      { file: "irl-correlation.csv", text: toCsv(c), rows: c.length, print: toCsv(c) },
+      { file: "irl-transfer.csv", text: toCsv(t), rows: t.length, keyColumns: ["env", "dynamics", "reward"], print: toCsv(t) },
+      { file: "irl-correlation.csv", text: toCsv(c), rows: c.length, keyColumns: ["env", "reward", "source"], print: toCsv(c) },
       { file: "irl-heatmap.csv", text: toCsv(h), rows: h.length },
     ];
   },
@@ -228,7 +251,7 @@ export const worldModelStudy: Study = {
   },
   tables(results) {
     const table = aggregateRows(results.map((r) => (r.result.rows as MetricRow[]) ?? []));
-    return [{ file: "worldmodel.csv", text: toCsv(table, ["env", "variant", "model", "metric", "mean", "std", "seeds"]), rows: table.length }];
+    return [{ file: "worldmodel.csv", text: toCsv(table, ["env", "variant", "model", "metric", "mean", "std", "seeds"]), rows: table.length, keyColumns: ["env", "variant", "model", "metric"] }];
   },
 };
 

@@ -25,7 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GanrlError, repoRoot, writeFileAtomic } from "../core";
 import { runSweep, storedResults, loadStored, resultFile, RunSpec, StoredResult, TaskRef, Shard, SweepOptions } from "./sweep";
-import { readCsv } from "./sweep";
+import { readCsv, parseCsv } from "./sweep";
 
 /** One option of a study, as commander spells it. */
 export interface StudyOption {
@@ -54,6 +54,12 @@ export interface TableOut {
   text: string;
   /** Data rows (the shrink guard compares them with the file's). */
   rows: number;
+  /**
+   * Columns that name a row (e.g. env, algo, trajectories). When given, the guard also refuses a
+   * table that drops a row the existing file has (a partial sweep must not replace a whole table
+   * even when it has as many rows, e.g. one environment with control rows for two without).
+   */
+  keyColumns?: string[];
   /** Printed after writing (a text rendering of the table). */
   print?: string;
 }
@@ -99,29 +105,43 @@ export function studyOutDir(plan: StudyPlan, out?: string): string {
   return plan.defaults ? path.join(repoRoot, "data", "results") : path.join(repoRoot, "runs", "scratch");
 }
 
-/** Rows of an existing CSV table (0 when absent or unreadable). */
-function existingRows(file: string): number {
-  if (!fs.existsSync(file)) return 0;
+/** Rows of an existing CSV table (none when absent or unreadable). */
+function existingRows(file: string): Record<string, string | number>[] {
+  if (!fs.existsSync(file) || !file.endsWith(".csv")) return [];
   try {
-    return file.endsWith(".csv") ? readCsv(file).length : 0;
+    return readCsv(file);
   } catch {
-    return 0;
+    return [];
   }
 }
 
+/** The key of a row: its key columns' values, joined. */
+function rowKey(row: Record<string, string | number>, keys: string[]): string {
+  return keys.map((k) => String(row[k] ?? "")).join(" / ");
+}
+
 /**
- * Writes a table atomically unless that would replace an existing table by one with fewer rows
- * (then a `GanrlError` names both counts and the fix), or write an empty table.
+ * Writes a table atomically unless that would replace an existing table by one with fewer rows,
+ * or (with `keyColumns`) by one that lacks a row the existing one has; then a `GanrlError` names
+ * the counts or the dropped rows and the fix. An empty table is never written.
  */
 export function writeTableGuarded(file: string, t: TableOut, opts: { replace?: boolean; missing: number; planned: number }): void {
   if (t.rows === 0) throw new GanrlError(`no stored run covers ${path.relative(repoRoot, file)}; nothing was written`);
   const before = existingRows(file);
-  if (t.rows < before && !opts.replace) {
-    throw new GanrlError(
-      `refusing to replace ${path.relative(repoRoot, file)} (${before} rows) with a table of ${t.rows} rows: ` +
-        `${opts.missing} of the ${opts.planned} runs it covers have no result in this results folder (other shards or environments, a fresh clone, or another budget). ` +
-        `Run them (the same command without --envs/--shard), write elsewhere with --out, or pass --replace-tables to accept the smaller table`,
-    );
+  const fix =
+    `${opts.missing} of the ${opts.planned} runs it covers have no result in this results folder (other shards or environments, a fresh clone, or another budget). ` +
+    `Run them (the same command without --envs/--shard), write elsewhere with --out, or pass --replace-tables to accept the smaller table`;
+  if (!opts.replace && t.rows < before.length) {
+    throw new GanrlError(`refusing to replace ${path.relative(repoRoot, file)} (${before.length} rows) with a table of ${t.rows} rows: ${fix}`);
+  }
+  if (!opts.replace && t.keyColumns && before.length > 0) {
+    const keys = t.keyColumns;
+    const now = new Set(parseCsv(t.text).map((r) => rowKey(r, keys)));
+    const dropped = before.map((r) => rowKey(r, keys)).filter((k) => !now.has(k));
+    if (dropped.length > 0) {
+      const shown = dropped.slice(0, 4).join("; ") + (dropped.length > 4 ? `; … (${dropped.length} in all)` : "");
+      throw new GanrlError(`refusing to replace ${path.relative(repoRoot, file)}: the new table has no row for ${shown} (${keys.join(", ")}). ${fix}`);
+    }
   }
   writeFileAtomic(file, t.text);
 }

@@ -386,7 +386,11 @@ export function toCsv(rows: Record<string, unknown>[], columns?: string[]): stri
  */
 export function readCsv(file: string): Record<string, string | number>[] {
   if (!fs.existsSync(file)) throw new GanrlError(`readCsv: no file ${file}; the command that writes it is named in the README and the notebook above`);
-  const text = fs.readFileSync(file, "utf8");
+  return parseCsv(fs.readFileSync(file, "utf8"));
+}
+
+/** `readCsv` on text. */
+export function parseCsv(text: string): Record<string, string | number>[] {
   const records: string[][] = [];
   let row: string[] = [], cell = "", quoted = false;
   for (let i = 0; i < text.length; i++) {

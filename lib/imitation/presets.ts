@@ -55,7 +55,7 @@ const paperTrpo = (numEnvs: number, nSteps: number) => ({
   vfBatchSize: 256,
 });
 
-function paper(envId: "CartPole-v0" | "Acrobot-v0", every: number, rewardForm: "neglog1mD" | "logD"): Pick<ImitationPreset, "gail" | "bc" | "totalSteps"> {
+function paper(envId: "CartPole-v0" | "Acrobot-v0" | "MountainCar-v0", every: number, rewardForm: "neglog1mD" | "logD"): Pick<ImitationPreset, "gail" | "bc" | "totalSteps"> {
   const gen = paperTrpo(10, 500);
   return {
     gail: Object.freeze({
@@ -101,6 +101,19 @@ export const paperAcrobot: ImitationPreset = Object.freeze({
     "data/results/gail-table-paper.csv (npm run reproduce -- --protocol paper --envs Acrobot-v0 --steps 100000: 1/15 of the paper's budget, 7 runs, 50 episodes): " +
     "GAIL −88.6, −85.7, −87.0, −86.1 and BC −101.3, −86.9, −83.2, −83.0 for 1, 4, 7, 10 trajectories (paper: GAIL −77.3, −83.1, −82.6, −78.9; BC −130.6, −93.2, −96.9, −95.1; " +
     "our Acrobot-v0 demonstrations −78.2 against the paper's −75.25); ~60 s a GAIL run, 2 in parallel",
+});
+
+/**
+ * The paper's MountainCar protocol (MountainCar-v0, 200 steps, every 5th pair, TRPO as for
+ * Acrobot, reward log D ≤ 0: the paper's `favor_zero_expert_reward`, since the expert ends its
+ * episodes at the flag). A constant −1 per step is MountainCar's own reward, but it teaches a
+ * random explorer nothing: in 200 steps it almost never reaches the flag (notebook 00).
+ */
+export const paperMountainCar: ImitationPreset = Object.freeze({
+  name: "paperMountainCar",
+  description: "GAIL paper protocol on MountainCar-v0: TRPO, per-action D, reward log D, pairs every 5th step",
+  ...paper("MountainCar-v0", 5, "logD"),
+  measured: "not yet measured (the paper protocol's MountainCar-v0 rows of data/results/gail-table-paper.csv)",
 });
 
 /** Fast GAIL on CartPole-v1 with whole trajectories: PPO (rl-zoo settings), reward −log(1 − D). */
@@ -178,5 +191,92 @@ export const dacAcrobot: ImitationPreset = Object.freeze({
     "With reward −log(1 − D) ≥ 0 plus absorbing states one seed reached 0.96 (imitation's failure mode fixed), not run over 5 seeds.",
 });
 
+/**
+ * GAIL on seals/CartPole-v0 (fixed 500-step horizon, no termination): `modernCartPole`'s PPO and
+ * discriminator, reward −log(1 − D) as the imitation library benchmarks it. Every episode has
+ * the same length, so no constant per-step reward can pay for surviving or for ending.
+ */
+export const sealsCartPole: ImitationPreset = Object.freeze({
+  ...modernCartPole,
+  name: "sealsCartPole",
+  description: "seals/CartPole-v0 (fixed horizon 500): as modernCartPole, reward −log(1 − D); no sign can pay for survival",
+  gail: Object.freeze({ ...modernCartPole.gail, envId: "seals/CartPole-v0" }),
+  bc: Object.freeze({ ...modernCartPole.bc, envId: "seals/CartPole-v0" }),
+  measured: "not yet measured over seeds (the neutral protocol measures it: data/results/gail-table-neutral.csv)",
+});
+
+/** The PPO generator for MountainCar (rl-zoo's MountainCar-v0 settings, as the shipped expert was trained). */
+const mountainCarPpo = { numEnvs: 16, nSteps: 16, batchSize: 64, nEpochs: 4, gaeLambda: 0.98, gamma: 0.99, lr: 3e-4, annealLr: false, hidden: [64, 64] };
+
+/**
+ * GAIL on seals/MountainCar-v0 (fixed horizon 200: the car stays at the goal once there):
+ * rl-zoo's MountainCar PPO as generator, reward −log(1 − D). A random explorer never reaches the
+ * flag in 200 steps, so only the discriminator's reward can lead the policy there.
+ */
+export const sealsMountainCar: ImitationPreset = Object.freeze({
+  name: "sealsMountainCar",
+  description: "seals/MountainCar-v0 (fixed horizon 200): PPO (rl-zoo MountainCar settings), reward −log(1 − D)",
+  gail: Object.freeze({
+    envId: "seals/MountainCar-v0",
+    demoEvery: 1,
+    generator: "ppo" as const,
+    generatorOptions: mountainCarPpo,
+    discHead: "concat" as const,
+    discHidden: [100, 100],
+    discLr: 3e-4,
+    discSteps: 1,
+    discBatchSize: 256,
+    rewardForm: "neglog1mD" as const,
+    absorbing: false,
+    normalizeDiscInputs: true,
+    evalEvery: 16,
+  }),
+  totalSteps: 300_000,
+  bc: Object.freeze({ envId: "seals/MountainCar-v0", demoEvery: 1, hidden: [64, 64], lr: 3e-3, batchSize: 64, iterations: 1000, validationFraction: 0.3, selectBy: "accuracy" as const, evalEvery: 10 }),
+  measured: "not yet measured over seeds (the neutral protocol measures it: data/results/gail-table-neutral.csv)",
+});
+
+/**
+ * The discriminator regulariser of the neutral presets: a zero-centred gradient penalty
+ * λ_GP ‖∇ℓ‖² (λ_GP = 10) on the expert rows. Without it, on CartPole-v1 with 4 expert
+ * trajectories, D separates expert from policy almost perfectly (accuracy 1.00 / 0.98) and the
+ * logit reward stops guiding the policy: the pilot in `neutralCartPole.measured`.
+ */
+const NEUTRAL_DISC = { gradPenalty: 10, gradPenaltyForm: "zero-centred" as const };
+/** Acrobot's: λ_GP = 1 (with 10 the policy learned to swing for ever, see `neutralAcrobot.measured`). */
+const NEUTRAL_DISC_ACROBOT = { gradPenalty: 1, gradPenaltyForm: "zero-centred" as const };
+
+/** CartPole-v1 with the sign-neutral logit reward, DAC absorbing states and the gradient penalty (the neutral protocol). */
+export const neutralCartPole: ImitationPreset = Object.freeze({
+  ...dacCartPole,
+  name: "neutralCartPole",
+  description: "CartPole-v1: as dacCartPole (logit reward, absorbing states) with a zero-centred gradient penalty (λ 10) on D",
+  gail: Object.freeze({ ...dacCartPole.gail, ...NEUTRAL_DISC }),
+  measured:
+    "pilot, data/demos/CartPole-v1 4 trajectories, 100k steps, seeds 0-1, 20 deterministic episodes: 500.0 and 500.0 (first 500 at 59k and 92k steps); " +
+    "with λ_GP 1: 269.4, 500.0; without the penalty (dacCartPole): 302.6 at seed 0, D accuracy 1.00 on expert / 0.98 on policy rows at the end",
+});
+
+/** Acrobot-v1 with the logit reward, absorbing states and the gradient penalty (the neutral protocol). */
+export const neutralAcrobot: ImitationPreset = Object.freeze({
+  ...dacAcrobot,
+  name: "neutralAcrobot",
+  description: "Acrobot-v1: as dacAcrobot (logit reward, absorbing states) with a zero-centred gradient penalty (λ 1) on D",
+  gail: Object.freeze({ ...dacAcrobot.gail, ...NEUTRAL_DISC_ACROBOT }),
+  measured:
+    "pilot, data/demos/Acrobot-v1 4 trajectories, 60k steps, seeds 0-1, 20 deterministic episodes: λ_GP 1: −87.0, −83.0; " +
+    "λ_GP 10: −500, −500 (−73 at 20k steps, then D calls most policy rows expert, the logit reward turns positive and the policy stops ending episodes); " +
+    "no penalty (dacAcrobot): −83.7, −500",
+});
+
+/** `sealsMountainCar`'s generator on MountainCar-v0 (200 steps, ends at the flag) with the logit reward, absorbing states and the gradient penalty. */
+export const neutralMountainCar: ImitationPreset = Object.freeze({
+  ...sealsMountainCar,
+  name: "neutralMountainCar",
+  description: "MountainCar-v0: PPO (rl-zoo MountainCar settings), reward log D − log(1 − D), DAC absorbing states padded to 200 steps, gradient penalty (λ 10) on D",
+  gail: Object.freeze({ ...sealsMountainCar.gail, envId: "MountainCar-v0", rewardForm: "logit" as const, absorbing: true, ...NEUTRAL_DISC }),
+  bc: Object.freeze({ ...sealsMountainCar.bc, envId: "MountainCar-v0" }),
+});
+
 /** Every preset by name. */
-export const IMITATION_PRESETS: Readonly<Record<string, ImitationPreset>> = Object.freeze({ paperCartPole, paperAcrobot, modernCartPole, modernAcrobot, dacCartPole, dacAcrobot });
+export const IMITATION_PRESETS: Readonly<Record<string, ImitationPreset>> = Object.freeze({ paperCartPole, paperAcrobot, paperMountainCar, modernCartPole, modernAcrobot, dacCartPole, dacAcrobot, sealsCartPole, sealsMountainCar, neutralCartPole, neutralAcrobot, neutralMountainCar });

@@ -1,12 +1,12 @@
 /**
  * Proximal Policy Optimisation (Schulman et al. 2017), CleanRL's `ppo.py` in TF.js.
  *
- *   L^CLIP(θ) = E[ min(ρ_t A_t, clip(ρ_t, 1−ε, 1+ε) A_t) ],   ρ_t = π_θ(a_t|s_t) / π_old(a_t|s_t)
+ *   L^CLIP(θ) = E[ min(w_t A_t, clip(w_t, 1−ε, 1+ε) A_t) ],   w_t = π_θ(a_t|s_t) / π_old(a_t|s_t)
  *   loss = −L^CLIP + c_v · ½ (V(s_t) − R_t)² − c_H · H[π_θ(·|s_t)]
  *
  * optimised with Adam for `nEpochs` epochs over shuffled minibatches, global gradient-norm
  * clipping, optionally clipped value loss, and a linear learning-rate schedule. Logged:
- * `losses/policy`, `losses/value`, `losses/entropy`, `losses/approxKl` ((ρ−1) − log ρ, Schulman's
+ * `losses/policy`, `losses/value`, `losses/entropy`, `losses/approxKl` ((w−1) − log w, Schulman's
  * low-variance estimator), `losses/clipFrac`, `losses/gradNorm`, `train/lr`.
  */
 import { tf, checkPositiveInt, checkNumber, profiler } from "../core";
@@ -97,8 +97,8 @@ export interface PpoLossTermInputs {
 /**
  * PPO's loss terms (call inside a tidy): −L^CLIP with ratio clipping at 1 ± ε; the value loss
  * ½ mean (V − R)², or, with `clipValueLoss`, ½ mean max((V − R)², (V_clip − R)²) with
- * V_clip = V_old + clip(V − V_old, −ε, ε) (CleanRL's `clip_vloss`); approx-KL (ρ − 1) − log ρ and
- * the fraction of rows with |ρ − 1| > ε.
+ * V_clip = V_old + clip(V − V_old, −ε, ε) (CleanRL's `clip_vloss`); approx-KL (w − 1) − log w and
+ * the fraction of rows with |w − 1| > ε.
  */
 export function ppoLossTerms(b: PpoLossTermInputs, clipEps: number, clipValueLoss: boolean): { pgLoss: tf.Scalar; vLoss: tf.Scalar; approxKl: tf.Scalar; clipFrac: tf.Scalar } {
   const logRatio = tf.sub(b.newLogProb, b.oldLogProb);
@@ -146,7 +146,7 @@ export interface PpoLossInputs {
  * the same expression, including its tie rules (min → first argument on ≤, clip → 1 inside the
  * closed interval, max → first argument on ≥); tested against it.
  *
- *   ∂/∂lp_i   = −(1/M) ρ_i Â_i [ρ_i Â_i ≤ clip(ρ_i) Â_i]            (lp = log π(a|s), ρ = e^{lp − lp_old})
+ *   ∂/∂lp_i   = −(1/M) w_i Â_i [w_i Â_i ≤ clip(w_i) Â_i]            (lp = log π(a|s), w = e^{lp − lp_old})
  *   ∂/∂z_i    = ∂/∂lp_i (onehot_i − π_i) + (c_H/M) π_i ⊙ (log π_i + H_i)
  *   ∂/∂v_i    = (c_v/M) (v_i − R_i)     (unclipped value loss)
  */

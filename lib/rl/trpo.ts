@@ -150,7 +150,7 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
       const lp = tf.sum(tf.mul(tf.logSoftmax(logits), c.oneHot), 1);
       return tf.mean(tf.mul(tf.exp(tf.sub(lp, c.oldLogProb)), c.adv)) as tf.Scalar;
     };
-    // g = ∇L(θ_old) = Jᵀ ∂L/∂logits, with ∂L/∂logits_i = (1/B) ρ_i Â_i (onehot(a_i) − π_old(·|s_i))
+    // g = ∇L(θ_old) = Jᵀ ∂L/∂logits, with ∂L/∂logits_i = (1/B) w_i Â_i (onehot(a_i) − π_old(·|s_i))
     const { g, surrOld, entropy } = tidyJs(() => {
       const logp = tf.logSoftmax(c.oldLogits);
       const ratioAdv = tf.mul(tf.exp(tf.sub(tf.sum(tf.mul(logp, c.oneHot), 1), c.oldLogProb)), c.adv);

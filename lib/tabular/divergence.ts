@@ -2,8 +2,8 @@
  * Divergences between occupancy measures, the optimal discriminator, the GAIL regulariser ψ_GA
  * and its convex conjugate, and the three GAIL reward forms.
  *
- * Label convention: in this library a discriminator's logit u(s,a) is high for EXPERT pairs,
- * D_E = σ(u) is the probability "expert" (as in the `imitation` package). The paper's D is the
+ * Label convention: in this library a discriminator's logit ℓ(s,a) is high for EXPERT pairs,
+ * D_E = σ(ℓ) is the probability "expert" (as in the `imitation` package). The paper's D is the
  * other side, D = 1 − D_E (high for policy pairs, and c = log D is the cost). Both conventions give
  * the same objective value: Σ ρ_π log D + Σ ρ_E log(1 − D) = Σ ρ_E log D_E + Σ ρ_π log(1 − D_E).
  * Derivations: notebooks/04_gail_regulariser_js.ipynb.
@@ -111,8 +111,8 @@ export function optimalDiscriminator(rhoE: number[][], rhoPi: number[][]): numbe
 }
 
 /**
- * The discriminator objective from expert-is-high logits u, D_E = σ(u):
- * V(u) = Σ ρ_E log D_E + Σ ρ_π log(1 − D_E) — equal to the paper's E_π[log D] + E_πE[log(1 − D)]
+ * The discriminator objective from expert-is-high logits ℓ, D_E = σ(ℓ):
+ * V(ℓ) = Σ ρ_E log D_E + Σ ρ_π log(1 − D_E) — equal to the paper's E_π[log D] + E_πE[log(1 − D)]
  * with D = 1 − D_E, written with unnormalised occupancy measures (multiply by (1−γ) for expectations).
  */
 export function discriminatorObjective(logitsExpertIsHigh: number[][], rhoE: number[][], rhoPi: number[][]): number {
@@ -153,7 +153,7 @@ export interface TrainDiscriminatorOptions {
 
 /**
  * Trains a tabular discriminator (one free logit per (s,a)) by gradient ascent on
- * V(u) = Σ ρ_E log σ(u) + Σ ρ_π log σ(−u); ∂V/∂u(s,a) = ρ_E(s,a) − (ρ_E(s,a) + ρ_π(s,a)) σ(u(s,a)).
+ * V(ℓ) = Σ ρ_E log σ(ℓ) + Σ ρ_π log σ(−ℓ); ∂V/∂ℓ(s,a) = ρ_E(s,a) − (ρ_E(s,a) + ρ_π(s,a)) σ(ℓ(s,a)).
  * Returns the logits and V after every step; V increases towards V(D*) = `optimalDiscriminator`'s value.
  */
 export function trainTabularDiscriminator(opts: TrainDiscriminatorOptions): { logits: number[][]; history: number[] } {
@@ -176,7 +176,7 @@ export function trainTabularDiscriminator(opts: TrainDiscriminatorOptions): { lo
   return { logits: u, history };
 }
 
-/** One in-place gradient-ascent step on expert-is-high logits u. */
+/** One in-place gradient-ascent step on expert-is-high logits ℓ. */
 export function discriminatorStep(u: number[][], rhoE: number[][], rhoPi: number[][], lr: number): void {
   for (let s = 0; s < u.length; s++)
     for (let a = 0; a < u[s].length; a++) u[s][a] += lr * (rhoE[s][a] - (rhoE[s][a] + rhoPi[s][a]) * sigmoid(u[s][a]));
@@ -239,18 +239,18 @@ export function psiGAConjugate(x: number[][], rhoE: number[][]): { value: number
   return { value: v, argmax };
 }
 
-/** The three GAIL reward forms (one spelling for the tabular and the neural GAIL), as functions of D_E = σ(u). */
+/** The three GAIL reward forms (one spelling for the tabular and the neural GAIL), as functions of D_E = σ(ℓ). */
 export const REWARD_FORMS = ["logD", "neglog1mD", "logit"] as const;
 /**
- * GAIL rewards from the expert-is-high logit u, never from log of a probability:
- * - "logD": r = log D_E = −softplus(−u) ≤ 0 (saturates, slope → 0, as u → +∞). Every step costs:
+ * GAIL rewards from the expert-is-high logit ℓ, never from log of a probability:
+ * - "logD": r = log D_E = −softplus(−ℓ) ≤ 0 (saturates, slope → 0, as ℓ → +∞). Every step costs:
  *   the agent is paid to END episodes early (right for Acrobot and MountainCar, where the expert
  *   reaches the goal fast; the paper's choice there, its `favor_zero_expert_reward`);
- * - "neglog1mD": r = −log(1 − D_E) = softplus(u) ≥ 0 — the paper's −c = −log D with D = 1 − D_E
- *   (slope σ(u) → 0 as u → −∞: no signal where the discriminator confidently rejects the policy).
+ * - "neglog1mD": r = −log(1 − D_E) = softplus(ℓ) ≥ 0 — the paper's −c = −log D with D = 1 − D_E
+ *   (slope σ(ℓ) → 0 as ℓ → −∞: no signal where the discriminator confidently rejects the policy).
  *   Every step pays: the agent is paid to SURVIVE (right for CartPole; the paper's choice there,
  *   and the Python imitation library's default, which is why its GAIL fails on Acrobot-v1);
- * - "logit": r = log D_E − log(1 − D_E) = u (slope 1 everywhere), the sum of the two (AIRL's form
+ * - "logit": r = log D_E − log(1 − D_E) = ℓ (slope 1 everywhere), the sum of the two (AIRL's form
  *   for a GAIL discriminator; at the optimal D it is log ρ_E/ρ_π: its sign carries no bias by
  *   construction, though its mean over a batch still can).
  *
@@ -267,22 +267,22 @@ export function checkRewardForm(form: unknown): asserts form is RewardForm {
   }
 }
 
-/** The reward of one pair from its expert-is-high logit u (see `RewardForm`). */
-export function rewardFromLogit(form: RewardForm, u: number): number {
+/** The reward of one pair from its expert-is-high logit ℓ (see `RewardForm`). */
+export function rewardFromLogit(form: RewardForm, logit: number): number {
   switch (form) {
     case "logD":
-      return logSigmoid(u);
+      return logSigmoid(logit);
     case "neglog1mD":
-      return softplus(u);
+      return softplus(logit);
     case "logit":
-      return u;
+      return logit;
     default:
       checkRewardForm(form);
       return NaN;
   }
 }
 
-/** dr/du of `rewardFromLogit`: σ(−u), σ(u) and 1. */
+/** dr/dℓ of `rewardFromLogit`: σ(−ℓ), σ(ℓ) and 1. */
 export function rewardSlope(form: RewardForm, u: number): number {
   switch (form) {
     case "logD":

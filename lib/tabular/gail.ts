@@ -4,7 +4,7 @@
  * policy under the discriminator's reward. What is left is the algorithm itself (paper, Alg. 1):
  *
  *   for i = 0, 1, …:
- *     discriminator: a few ascent steps on Σ ρ_E log D_E + Σ ρ_π log(1 − D_E)   (D_E = σ(u), expert is high)
+ *     discriminator: a few ascent steps on Σ ρ_E log D_E + Σ ρ_π log(1 − D_E)   (D_E = σ(ℓ), expert is high)
  *     policy:        one preconditioned gradient step on E_π[r] + λ H(π) with r = reward(u), held fixed
  *                    (default: the exact gradient divided by d_π(s), i.e. π(a|s)·A(s,a); `policyStep: "natural"`
  *                    takes the natural gradient A(s,a) instead, as TRPO approximates it)
@@ -53,7 +53,7 @@ export interface TabularGailResult {
   pi: Policy;
   /** ρ_π of the final policy. */
   rho: number[][];
-  /** Final expert-is-high discriminator logits u. */
+  /** Final expert-is-high discriminator logits ℓ. */
   discLogits: number[][];
   /** Per iteration (before its updates): JS(ρ_π‖ρ_E) of the normalised measures, in nats. */
   js: number[];

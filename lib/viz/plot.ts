@@ -88,6 +88,27 @@ export function legendLayout(names: readonly string[], totalWidth: number, total
   return { orient: "bottom", columns, width: totalWidth - 90, height: Math.max(160, totalHeight - 90 - 18 * rows) };
 }
 
+/** Vega's stroke dash for plotly's `line.dash` ("dash", "dot", "dashdot", "longdash", "solid" or a px list). */
+export function strokeDashOf(dash: string | undefined): number[] {
+  switch (dash) {
+    case "dash":
+      return [6, 4];
+    case "dot":
+      return [2, 3];
+    case "dashdot":
+      return [6, 3, 2, 3];
+    case "longdash":
+      return [12, 4];
+    case undefined:
+    case "solid":
+      return [];
+    default: {
+      const px = dash.split(/[ ,]+/).map((v) => parseFloat(v)).filter((v) => Number.isFinite(v) && v >= 0);
+      return px.length ? px : [];
+    }
+  }
+}
+
 /** The plotly figure as a Vega-Lite spec, for the static SVG. */
 export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record<string, unknown>; unsupported: string[] } {
   const totalWidth = layout.width ?? DEFAULT_WIDTH;
@@ -98,6 +119,8 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
   const yTitle = titleText(layout.yaxis?.title) ?? "";
   const names: string[] = [];
   const colors: string[] = [];
+  /** Per series, the stroke dash of its line ([] = solid), from plotly's `line.dash`. */
+  const dashes: number[][] = [];
   /** Series shown in the legend (plotly's `showlegend: false` hides a trace from it). */
   const legendNames: string[] = [];
   const unsupported: string[] = [];
@@ -148,6 +171,7 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
     names.push(name);
     if (tr.showlegend !== false) legendNames.push(name);
     colors.push(typeof color === "string" ? color : COLORWAY[(names.length - 1) % COLORWAY.length]);
+    dashes.push(strokeDashOf(tr.line?.dash));
     const xs = tr.x ? toArray(tr.x) : toArray(tr.y).map((_, k) => k);
     const ys = toArray(tr.y);
     const err = tr.error_y?.array && tr.error_y.visible !== false ? toArray(tr.error_y.array) : null;
@@ -200,7 +224,10 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
     layers.push({ data: { values: barRows }, mark: "bar", encoding: { x, y, color, xOffset: { field: "series", sort: names } } });
   }
   if (lineRows.length) {
-    layers.push({ data: { values: lineRows }, mark: { type: "line", strokeWidth: 2, clip: true }, encoding: { x, y, color } });
+    // Dashed lines (plotly's line.dash) keep their dash, so two series of one colour stay apart.
+    const dashed = dashes.some((d) => d.length > 0);
+    const strokeDash = { field: "series", type: "nominal", title: null, scale: { domain: names, range: dashes }, legend: color.legend };
+    layers.push({ data: { values: lineRows }, mark: { type: "line", strokeWidth: 2, clip: true }, encoding: dashed ? { x, y, color, strokeDash } : { x, y, color } });
   }
   if (pointRows.length) {
     layers.push({ data: { values: pointRows }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { x, y, color } });

@@ -33,11 +33,11 @@ const EXPERT_FLOOR: Record<EnvId, number> = {
 };
 
 /**
- * Ids whose expert and demonstrations are not shipped yet (their experts are still to be
- * trained; see data/experts/README.md). Shipping them must remove them from this list: the test
- * below fails while the list and data/ disagree.
+ * Ids whose expert and demonstrations are not shipped yet (see data/experts/README.md); today
+ * none. Shipping one must remove it from this list: the test below fails while the list and
+ * data/ disagree.
  */
-const NOT_YET_SHIPPED: readonly string[] = ["seals/CartPole-v0", "seals/MountainCar-v0"];
+const NOT_YET_SHIPPED: readonly string[] = [];
 const SHIPPED = ENV_IDS.filter((id) => !NOT_YET_SHIPPED.includes(id));
 
 test("the shipped data covers every environment but the listed ones", () => {
@@ -97,11 +97,19 @@ test("shipped demonstration sets load, validate, and are nested (1 ⊂ 4 ⊂ 7 �
 test("every shipped expert loads and, in a few episodes, does far better than random", () => {
   for (const env of SHIPPED) {
     const { actor, json } = loadActorFor(path.join(repoRoot, "data", "experts", `${env}.json`), env);
-    assert.equal(json.meta?.envId === env || (env === "CartPole-v0" && json.meta?.envId === "CartPole-v1"), true, `${env} expert was trained on ${json.meta?.envId}`);
+    const meta = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", `${env}.meta.json`), "utf8"));
+    assert.equal(meta.envId, env, `${env}.meta.json is the record of ${meta.envId}`);
+    // an adopted expert (`ganrl adopt-expert`) says where it was trained, in both files
+    const trainedOn = meta.trainedOn ?? env;
+    if (meta.trainedOn !== undefined) {
+      assert.notEqual(meta.trainedOn, env);
+      assert.equal(json.meta?.adoptedFor, env, `${env} expert: its policy file does not say it was adopted for ${env}`);
+      assert.equal(getEnvSpec(meta.trainedOn).family, getEnvSpec(env).family, `${env} expert adopted from another family (${meta.trainedOn})`);
+    }
+    assert.equal(json.meta?.envId === trainedOn || (env === "CartPole-v0" && json.meta?.envId === "CartPole-v1"), true, `${env} expert was trained on ${json.meta?.envId}, its meta says ${trainedOn}`);
     const s = evaluateActor(actor, env, 3, 0, true);
     actor.dispose();
     assert.ok(s.meanReturn >= EXPERT_FLOOR[env], `${env} expert: ${s.meanReturn} over 3 episodes`);
-    const meta = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", `${env}.meta.json`), "utf8"));
     for (const k of ["command", "seed", "wallSeconds", "evaluation", "curve"]) assert.ok(k in meta, `${env}.meta.json lacks ${k}`);
     // the spec's expert reference is this expert's recorded 100-episode deterministic evaluation
     const ref = getEnvSpec(env).reference.expert;
@@ -204,6 +212,61 @@ test("train-expert checkpoints and --resume continues to the new budget", async 
   policy.dispose();
 });
 
+test("train-expert --init starts from a policy: its weights, its provenance in the meta, and its curve continued", async () => {
+  const dir = tmpDir();
+  const first = path.join(dir, "a.json");
+  const common = ["train-expert", "--env", "CartPole-v1", "--steps", "512", "--eval-episodes", "1", "--no-progress", "--json"];
+  const r1 = await runCli([...common, "--seed", "3", "--out", first]);
+  assert.equal(r1.code, 0, r1.stderr);
+  const second = path.join(dir, "b.json");
+  const r2 = await runCli([...common, "--seed", "5", "--init", first, "--out", second, "--set", "lr=1e-9", "--set", "annealLr=false", "--set", "nEpochs=1"]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.match(r2.stderr, /starting from the policy in .*a\.json \(ppo, 512 steps on CartPole-v1\)/);
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, "b.meta.json"), "utf8"));
+  assert.equal(meta.init.file, first);
+  assert.equal(meta.init.seed, 3);
+  assert.match(meta.init.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(meta.commands.length, 2, "the init's command, then this one");
+  assert.equal(meta.totalSteps, 1024);
+  assert.deepEqual(meta.curve.map((p: { step: number }) => p.step), [256, 512, 768, 1024], "the curve continues the init's");
+  // with a learning rate of 1e-9 the weights stay (to float32 rounding) those of the init, not of seed 5
+  const a = JSON.parse(fs.readFileSync(first, "utf8")), b = JSON.parse(fs.readFileSync(second, "utf8"));
+  const fresh = path.join(dir, "c.json");
+  assert.equal((await runCli([...common, "--seed", "5", "--steps", "256", "--out", fresh, "--set", "lr=1e-9", "--set", "annealLr=false"])).code, 0);
+  const c = JSON.parse(fs.readFileSync(fresh, "utf8"));
+  const gap = (x: { params: { values: number[] }[] }, y: { params: { values: number[] }[] }) =>
+    Math.max(...x.params.flatMap((p, i) => p.values.map((v, j) => Math.abs(v - y.params[i].values[j]))));
+  assert.ok(gap(a, b) < 1e-4, `weights moved by ${gap(a, b)} from the init`);
+  assert.ok(gap(b, c) > 1e-2, "the run started from seed 5's weights, not the init's");
+  assertUsageError(await runCli([...common, "--init", first, "--out", path.join(dir, "d.json"), "--set", "hidden=[32,32]"]), /hidden widths \[64,64\], the run \[32,32\]; pass --set hidden=\[64,64\]/);
+  assertUsageError(await runCli([...common, "--init", path.join(dir, "none.json")]), /none\.json does not exist/);
+});
+
+test("adopt-expert ships an expert for a same-family twin: evaluated there, provenance in both files", async () => {
+  const dir = tmpDir();
+  const out = path.join(dir, "seals-cp.json");
+  const r = await runCli(["adopt-expert", "--policy", "data/experts/CartPole-v1.json", "--env", "seals/CartPole-v0", "--out", out, "--eval-episodes", "2", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, "seals-cp.meta.json"), "utf8"));
+  const src = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", "CartPole-v1.meta.json"), "utf8"));
+  assert.equal(meta.envId, "seals/CartPole-v0");
+  assert.equal(meta.trainedOn, "CartPole-v1");
+  assert.deepEqual(meta.commands, [...src.commands, meta.command]);
+  assert.match(meta.command, /adopt-expert --policy data\/experts\/CartPole-v1\.json --env seals\/CartPole-v0/);
+  assert.equal(meta.evaluation.episodes, 2);
+  assert.equal(meta.evaluation.deterministic.env, "seals/CartPole-v0");
+  assert.deepEqual(meta.curve, src.curve);
+  const policy = JSON.parse(fs.readFileSync(out, "utf8"));
+  const orig = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", "CartPole-v1.json"), "utf8"));
+  assert.deepEqual(policy.params, orig.params, "the weights are the source's");
+  assert.equal(policy.meta.envId, "CartPole-v1");
+  assert.equal(policy.meta.adoptedFor, "seals/CartPole-v0");
+  assert.ok(fs.existsSync(path.join(dir, "seals-cp.curve.csv")));
+  assertUsageError(await runCli(["adopt-expert", "--policy", "data/experts/CartPole-v1.json", "--env", "CartPole-v1", "--out", path.join(dir, "x.json")]), /trained on CartPole-v1 itself; nothing to adopt/);
+  assertUsageError(await runCli(["adopt-expert", "--policy", "data/experts/CartPole-v1.json", "--env", "MountainCar-v0", "--out", path.join(dir, "y.json")]), /takes 4 observations .* but MountainCar-v0 has 2/);
+  assert.equal(fs.existsSync(path.join(dir, "x.json")) || fs.existsSync(path.join(dir, "y.json")), false, "nothing written on bad input");
+});
+
 test("train-expert refuses a checkpoint that is the policy file, a sidecar, or an unrelated existing file", async () => {
   const dir = tmpDir();
   const out = path.join(dir, "p.json");
@@ -291,8 +354,10 @@ test("reproduce: bad options of every study exit 2 before anything runs, and no 
     [["reproduce", "gail", "--seed", "0x10"], /unknown option '--seed'/],
     [["reproduce", "gail", "--seeds", "0x10"], /written in decimal/],
     [["reproduce", "gail", "stray"], /too many arguments/],
-    [["reproduce", "gail", "--protocol", "v2"], /--protocol: "v2" is not valid; choose from quick, v1, paper, ablation/],
+    [["reproduce", "gail", "--protocol", "v2"], /--protocol: "v2" is not valid; choose from quick, v1, paper, neutral, ablation/],
     [["reproduce", "gail", "--protocol", "paper", "--envs", "CartPole-v1"], /--envs: "CartPole-v1" is not in the paper protocol; its environments are CartPole-v0, Acrobot-v0/],
+    [["reproduce", "gail", "--protocol", "paper", "--steps", "Acrobot-v1=50000"], /--steps: "Acrobot-v1" is not in the paper protocol; its environments are CartPole-v0, Acrobot-v0/],
+    [["reproduce", "gail", "--steps", "CartPole-v1=lots"], /--steps CartPole-v1 must be an integer/],
     [["reproduce", "nope"], /unknown study "nope"; valid studies: gail, irl, worldmodel/],
   ];
   const runs = await Promise.all(cases.map(([args]) => runCli(args)));

@@ -1,7 +1,8 @@
 /** lib/experiments/gail: the reproduction tables built from stored runs (synthetic runs, hand-worked values). */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { buildTable, buildAblationTable, buildAblationCurves, GailRunResult, CurvePoint } from "../../lib/experiments/gail";
+import { buildTable, buildAblationTable, buildAblationCurves, protocolSpecs, GailRunResult, CurvePoint } from "../../lib/experiments/gail";
+import { parseStepsText } from "../../lib/experiments/studies";
 import { StoredResult } from "../../lib/experiments";
 
 const refs = { "CartPole-v1": { random: 20, expert: 500 } };
@@ -79,4 +80,21 @@ test("buildAblationTable and buildAblationCurves: reach-95% share, late D accura
   assert.ok(Math.abs(curves[0].accExpert - (0.85 + 1) / 2) < 1e-12);
   assert.ok(Math.abs(curves[1].accGen - (0.5 + 0.95) / 2) < 1e-12);
   assert.ok(Math.abs(curves[1].trainNormalized - 0.5) < 1e-12, "run 0 at the expert (1), run 1 at random (0)");
+});
+
+test("--steps takes one budget or one per environment; protocolSpecs gives each environment its own", () => {
+  assert.equal(parseStepsText("50000"), 50000);
+  assert.deepEqual(parseStepsText("CartPole-v0=50000,Acrobot-v0=100000"), { "CartPole-v0": 50000, "Acrobot-v0": 100000 });
+  assert.throws(() => parseStepsText("CartPole-v0=50000,Acrobot-v0"), /--steps: "Acrobot-v0" is not env=n/);
+  assert.throws(() => parseStepsText("CartPole-v0=5"), /--steps CartPole-v0 must be an integer in \[1000, 1000000000\]/);
+  assert.throws(() => parseStepsText("CartPole-v0=5000,CartPole-v0=6000"), /CartPole-v0 is given twice/);
+  const specs = protocolSpecs("paper", { seeds: 1, sizes: [1], steps: { "CartPole-v0": 50000, "Acrobot-v0": 100000 } });
+  const steps = (env: string, algo: string) => specs.find((s) => s.params.envId === env && s.params.algo === algo)?.params.steps;
+  assert.equal(steps("CartPole-v0", "GAIL"), 50000);
+  assert.equal(steps("CartPole-v0", "control-const"), 50000);
+  assert.equal(steps("Acrobot-v0", "control-randomD"), 100000);
+  assert.equal(steps("Acrobot-v0", "BC"), undefined, "BC never steps the environment");
+  // an environment left out keeps its preset's budget
+  const partial = protocolSpecs("paper", { seeds: 1, sizes: [1], steps: { "CartPole-v0": 50000 } });
+  assert.equal(partial.find((s) => s.params.envId === "Acrobot-v0" && s.params.algo === "GAIL")?.params.steps, 301 * 5000);
 });

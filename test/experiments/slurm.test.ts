@@ -45,8 +45,8 @@ test("--slurm writes a job array: one task per run, shard $SLURM_ARRAY_TASK_ID/n
   const array = fs.readFileSync(path.join(dir, `${NAME}-array.sbatch`), "utf8");
   const tables = fs.readFileSync(path.join(dir, `${NAME}-tables.sbatch`), "utf8");
   const submit = fs.readFileSync(path.join(dir, `${NAME}-submit.sh`), "utf8");
-  // 1 environment × 2 sizes × 2 seeds × (BC, GAIL, control-const) = 12 runs, one task each, at most 3 at once
-  assert.match(array, /^#SBATCH --array=0-11%3$/m);
+  // 2 environments × 2 sizes × 2 seeds × (BC, GAIL, control-const) = 24 runs, one task each, at most 3 at once
+  assert.match(array, /^#SBATCH --array=0-23%3$/m);
   for (const line of ["--ntasks=1", "--cpus-per-task=1", "--mem=1500M", "--partition=short", "--account=abc", "--qos=long", `--chdir=${repoRoot}`, "--requeue", `--output=${dir}/logs/%x-%A_%a.out`]) {
     assert.ok(array.split("\n").includes(`#SBATCH ${line}`), `array script lacks #SBATCH ${line}`);
   }
@@ -54,7 +54,7 @@ test("--slurm writes a job array: one task per run, shard $SLURM_ARRAY_TASK_ID/n
   assert.match(array, /^#SBATCH --time=0-00:15:00$/m);
   assert.match(array, /^export GANRL_BACKEND=\w+$/m);
   const exec = array.split("\n").find((l) => l.startsWith("exec "));
-  assert.equal(exec, `exec npx ganrl reproduce gail --protocol quick --seeds 2 --steps 3000 --sizes 1,4 --out ${out} --shard "\${SLURM_ARRAY_TASK_ID}/12" --workers 1 --runs-only`);
+  assert.equal(exec, `exec npx ganrl reproduce gail --protocol quick --seeds 2 --steps 3000 --sizes 1,4 --out ${out} --shard "\${SLURM_ARRAY_TASK_ID}/24" --workers 1 --runs-only`);
   // every #SBATCH line comes before the first command (sbatch stops reading at it)
   const lines = array.split("\n");
   assert.ok(lines.findIndex((l) => l.startsWith("set ")) > Math.max(...lines.map((l, i) => (l.startsWith("#SBATCH") ? i : -1))));
@@ -63,14 +63,14 @@ test("--slurm writes a job array: one task per run, shard $SLURM_ARRAY_TASK_ID/n
   assert.match(tables, /^#SBATCH --mem=1500M$/m);
   assert.match(submit, /sbatch --parsable --dependency=afterany:\$array .*-tables\.sbatch/);
   assert.ok(fs.statSync(path.join(dir, "logs")).isDirectory());
-  assert.match(r.out, /12 runs as a job array of 12 tasks/);
+  assert.match(r.out, /24 runs as a job array of 24 tasks/);
   assert.equal(fs.readdirSync(out).length, 0, "--slurm ran something");
 });
 
 test("--slurm-tasks groups runs per task and the time limit follows the slowest task's budget; --slurm-time overrides it", async () => {
   const runs = gailStudy.plan({ protocol: "quick", seeds: 2, sizes: [1, 4], steps: 3000 })[0].run;
-  // sorted ids: BC×4, GAIL×4, control-const×4; shard 0/3 holds BC, BC, GAIL, control: 300 + 300 + 2 × (120 + 3000/500) s
-  assert.equal(taskMinutes([runs], 3, gailStudy.runSeconds!), Math.ceil((852 + SLURM_TASK_OVERHEAD_S) / 60));
+  // sorted ids: per environment BC×4, GAIL×4, control-const×4; shard 0/3 holds BC, BC, GAIL, control of each: 2 × (300 + 300 + 2 × (120 + 3000/500)) s
+  assert.equal(taskMinutes([runs], 3, gailStudy.runSeconds!), Math.ceil((1704 + SLURM_TASK_OVERHEAD_S) / 60));
   // the limit is the slowest task's, whichever it is: shard 1/2 holds b and d (600 s each)
   const abcd: RunSpec[] = ["a", "b", "c", "d"].map((id) => ({ id, params: {} }));
   assert.equal(taskMinutes([abcd], 2, (s) => (s.id === "b" || s.id === "d" ? 600 : 60)), Math.ceil((1200 + SLURM_TASK_OVERHEAD_S) / 60));
@@ -81,7 +81,7 @@ test("--slurm-tasks groups runs per task and the time limit follows the slowest 
   assert.equal(r.code, 0, r.err);
   const array = fs.readFileSync(path.join(dir, `${NAME}-array.sbatch`), "utf8");
   assert.match(array, /^#SBATCH --array=0-2%3$/m);
-  assert.match(array, /^#SBATCH --time=0-00:25:00$/m); // ceil((852 + overhead) / 60), as above
+  assert.match(array, /^#SBATCH --time=0-00:39:00$/m); // ceil((1704 + overhead) / 60), as above
   assert.match(array, /--shard "\$\{SLURM_ARRAY_TASK_ID\}\/3"/);
   const r2 = await reproduce([...SWEEP, "--slurm", dir, "--out", tmp("slurm-out"), "--slurm-time", "90"]);
   assert.equal(r2.code, 0, r2.err);
@@ -98,7 +98,7 @@ test("--submit submits the array, then the tables job with --dependency=afterany
   try {
     const r = await reproduce([...SWEEP, "--slurm", dir, "--out", tmp("slurm-out"), "--submit"]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /submitted: array job 4241 \(12 tasks\), tables job 4242/);
+    assert.match(r.out, /submitted: array job 4241 \(24 tasks\), tables job 4242/);
   } finally {
     process.env.PATH = saved;
   }
@@ -115,7 +115,7 @@ test("--slurm refuses options the scripts choose, and the --slurm-* options need
     [["--slurm", dir, "--workers", "2"], /cannot take --workers/],
     [["--slurm", dir, "--force"], /cannot take --force .*re-run its finished runs/],
     [["--slurm", dir, "--tables-only"], /cannot take --tables-only/],
-    [["--slurm", dir, "--slurm-tasks", "13"], /--slurm-tasks 13: the smallest plan has 12 runs/],
+    [["--slurm", dir, "--slurm-tasks", "25"], /--slurm-tasks 25: the smallest plan has 24 runs/],
     [["--submit"], /--submit needs --slurm/],
     [["--slurm-mem", "4000"], /--slurm-mem needs --slurm/],
     [["--slurm", dir, "--slurm-sbatch", "account=abc"], /--slurm-sbatch takes one sbatch option/],
@@ -186,7 +186,7 @@ test("reproduce --tables-only exits 1 when planned runs are missing (after writi
   assert.equal(none.code, 2, none.err);
   assert.match(none.err, /no stored run covers/);
   const listed = fs.readFileSync(path.join(out, "gail-protocol-quick-missing.txt"), "utf8").trim().split("\n");
-  assert.equal(listed.length, 1 + 12);
+  assert.equal(listed.length, 1 + 24);
   const code = await reproduceMain(["irl"], async () => {
     throw new MissingRuns(1, 2, [path.join(out, "x-missing.txt")]);
   });

@@ -174,6 +174,23 @@ test("a table is never replaced by one with fewer rows unless asked; an empty ta
   assert.equal(readCsv(file).length, 2);
 });
 
+test("with key columns, a table that drops a row of the existing one is refused even when it has as many rows", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-table-"));
+  const file = path.join(dir, "t.csv");
+  const rows = (cells: [string, string][]) => cells.map(([env, algo]) => ({ env, algo, claim: "a, \"quoted\" cell" }));
+  const t = (cells: [string, string][]) => ({ file: "t.csv", text: toCsv(rows(cells)), rows: cells.length, keyColumns: ["env", "algo"] });
+  // the committed table: two environments without control rows
+  writeTableGuarded(file, t([["A", "GAIL"], ["B", "GAIL"]]), { missing: 0, planned: 2 });
+  // a partial sweep: environment A with its control, B's runs missing: same row count, B dropped
+  assert.throws(() => writeTableGuarded(file, t([["A", "GAIL"], ["A", "control-const"]]), { missing: 2, planned: 4 }), /refusing to replace .*no row for B \/ GAIL \(env, algo\)\. 2 of the 4 runs/);
+  assert.deepEqual(readCsv(file).map((r) => r.env), ["A", "B"]);
+  // the whole sweep: more rows, every old row kept
+  writeTableGuarded(file, t([["A", "GAIL"], ["A", "control-const"], ["B", "GAIL"], ["B", "control-const"]]), { missing: 0, planned: 4 });
+  assert.equal(readCsv(file).length, 4);
+  writeTableGuarded(file, t([["A", "GAIL"]]), { missing: 3, planned: 4, replace: true });
+  assert.equal(readCsv(file).length, 1);
+});
+
 test("runStudy: tables cover every stored run of the plan, partial sweeps cannot shrink them, non-default budgets go elsewhere", async () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-study-"));
   const cover = (budget: number): RunSpec[] => [1, 2, 3].map((x) => ({ id: `sq/x${x}`, params: { x, budget } }));

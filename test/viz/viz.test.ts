@@ -146,3 +146,16 @@ test("heatmaps: y increases upwards by default, and autorange 'reversed' puts th
   assert.ok(up.get("0")! > up.get("2")!, "default: row 0 should be at the bottom");
   assert.ok(down.get("0")! < down.get("2")!, "reversed: row 0 should be at the top");
 });
+
+test("dashed lines keep their dash in the static figure, so two series of one colour stay apart", async () => {
+  const traces: Trace[] = [
+    { type: "scatter", mode: "lines", name: "run A: on expert", x: [0, 1, 2], y: [0.5, 0.7, 0.8], line: { color: "#1f77b4" } },
+    { type: "scatter", mode: "lines", name: "run A: on policy", x: [0, 1, 2], y: [0.5, 0.4, 0.3], line: { color: "#1f77b4", dash: "dot" } },
+  ];
+  const layer = (toVegaLite(traces).spec.layer as { encoding: { strokeDash?: { scale: { range: number[][] } } } }[])[0];
+  assert.deepEqual(layer.encoding.strokeDash?.scale.range, [[], [2, 3]]);
+  const svg = await staticSvg(traces);
+  assert.ok(/stroke-dasharray="2,3"/.test(svg), "the dotted series is drawn solid");
+  const solid = (toVegaLite([traces[0]]).spec.layer as { encoding: Record<string, unknown> }[])[0];
+  assert.equal(solid.encoding.strokeDash, undefined, "an all-solid figure needs no dash encoding");
+});

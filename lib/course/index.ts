@@ -1,0 +1,2 @@
+/** Course helpers for the notebooks: exercises and their checks. */
+export * from "./check";

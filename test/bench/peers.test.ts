@@ -1,0 +1,81 @@
+// bench/peers.ts's table logic on hand-made results of the two sides (the run itself needs the
+// Python peers venv and minutes; `npm run bench -- peers --quick` is its smoke test).
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { peersRows, formatPeers, peersCsv, peersArgs, PeersReport, PEERS_BUDGETS } from "../../bench/peers";
+import { GanrlError } from "../../lib/core";
+
+const envRuns = (sps: number[]) => sps.map((s) => ({ stepsPerSec: s, stepsPerCpuSec: 2 * s }));
+const gailEvals = (returns: number[], every = 16_384) => returns.map((r, i) => ({ step: (i + 1) * every, return: r, std: 1, trainWall: 10 * (i + 1), trainCpu: 5 * (i + 1) }));
+
+function raw(): PeersReport["raw"] {
+  const envs = (scale: number) => ({ rows: ["CartPole-v1", "Acrobot-v1", "MountainCar-v0"].map((env) => ({ env, steps: 100, runs: envRuns([3 * scale, 1 * scale, 2 * scale]) })) });
+  return {
+    envs: { peer: envs(1000), ours: envs(50_000), load: [] },
+    bc: { peer: { wall: 8, cpu: 4, batches: 5000, evalReturn: 500, evalReturnStd: 0 }, ours: { wall: 2, cpu: 1, batches: 5000, evalReturn: 480, evalReturnStd: 3 }, load: [] },
+    gail: {
+      peer: { steps: 98_304, stepsPerSec: 4000, stepsPerCpuSec: 4200, demoBatchSize: 500, evals: gailEvals([100, 200, 480, 300, 500, 500]) },
+      ours: { steps: 100_096, stepsPerSec: 2000, stepsPerCpuSec: 2100, evals: gailEvals([476, 500, 470, 500, 500, 500]) },
+      load: [],
+    },
+    ppo: { peer: { wall: 30, cpu: 28, steps: 100_000, evalReturn: 500, evalReturnStd: 0 }, ours: { wall: 60, cpu: 56, steps: 100_096, evalReturn: 490, evalReturnStd: 5 }, load: [] },
+  };
+}
+const versions = { gymnasium: "0.29.1", imitation: "1.0.1", "stable-baselines3": "2.2.1", python: "3.11.2", torch: "1.13", numpy: "1.24.2", ganrl: "0.1.0", node: "v20", tfjs: "4.22.0", backend: "wasm" };
+
+test("peersRows: medians, ratio directions, returns at the budgets and the first evaluation ≥ 475", () => {
+  const rows = peersRows(raw(), versions, PEERS_BUDGETS.full);
+  assert.equal(rows.length, 3 + 1 + 3 + 1);
+  const cart = rows[0];
+  assert.equal(cart.peerValue, 2000); // median of 3000, 1000, 2000
+  assert.equal(cart.oursCpuValue, 200_000);
+  assert.equal(cart.ratio, 50); // a speed: ours / peer
+  const bc = rows[3];
+  assert.equal(bc.ratio, 4); // a time: peer / ours
+  assert.equal(bc.ratioCpu, 4);
+  assert.match(bc.oursReturn, /^480\.0 ± 3\.0/);
+  const [speed, steps, secs] = rows.slice(4, 7);
+  assert.equal(speed.ratio, 0.5);
+  assert.match(speed.peerReturn, /49\.2k: 480\.0 ± 1\.0; 98\.3k: 500\.0 ± 1\.0/);
+  assert.equal(steps.peerValue, 3 * 16_384); // 480 is the first ≥ 475, not the 500s after it
+  assert.equal(steps.oursValue, 16_384);
+  assert.equal(steps.ratio, 3);
+  assert.equal(secs.peerValue, 30);
+  assert.equal(secs.oursCpuValue, 5);
+  const ppo = rows[7];
+  assert.equal(ppo.ratio, 0.5);
+});
+
+test("peersRows: a side that never reaches 475 has no figure and no ratio", () => {
+  const r = raw();
+  (r.gail.ours as { evals: unknown }).evals = gailEvals([100, 200, 300]);
+  const rows = peersRows(r, versions, PEERS_BUDGETS.full);
+  const steps = rows[5];
+  assert.equal(steps.oursValue, null);
+  assert.equal(steps.ratio, null);
+  assert.match(steps.oursReturn, /not reached within 100,096/);
+  assert.match(rows[4].oursReturn, /98\.3k: not run/);
+});
+
+test("formatPeers prints a markdown table with the command; peersCsv quotes its cells", () => {
+  const rows = peersRows(raw(), versions, PEERS_BUDGETS.full);
+  const report: PeersReport = {
+    date: "2026-12-02T07:00:00.000Z", quick: false, command: "npm run bench -- peers", cpuModel: "AMD EPYC, test", cores: 2, core: 0, seed: 0,
+    load: { start: [1, 2, 3], end: [1, 2, 3] }, versions, budgets: PEERS_BUDGETS.full, raw: raw(), rows,
+  };
+  const text = formatPeers(report);
+  assert.match(text, /^\| workload \| peer \| peer figure \| ganrl \| ratio \(CPU\) \| returns: peer \/ ganrl \|$/m);
+  assert.equal(text.split("\n").filter((l) => l.startsWith("| ")).length, 1 + rows.length);
+  assert.match(text, /Command: `npm run bench -- peers`/);
+  assert.match(text, /\| 50× \(50×\) \|/);
+  const csv = peersCsv(report).trim().split("\n");
+  assert.equal(csv.length, 1 + rows.length);
+  assert.ok(csv[1].includes('"AMD EPYC, test"'));
+});
+
+test("peersArgs: defaults, values, and bad values named with the fix", () => {
+  assert.deepEqual(peersArgs(["peers"]), { quick: false, core: 0, seed: 0 });
+  assert.deepEqual(peersArgs(["peers", "--quick", "--seed", "3"]), { quick: true, core: 0, seed: 3 });
+  assert.throws(() => peersArgs(["--seed", "x"]), (e: unknown) => e instanceof GanrlError && /--seed needs a non-negative integer/.test(e.message));
+  assert.throws(() => peersArgs(["--core", "999"]), (e: unknown) => e instanceof GanrlError && /--core 999 does not exist/.test(e.message));
+});
