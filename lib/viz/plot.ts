@@ -159,7 +159,8 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
       const row = { x: xs[k], y, series: name };
       if (type === "bar") barRows.push(row);
       else {
-        if (mode.includes("lines")) lineRows.push(row);
+        // critical: `order` keeps the trace's point order; Vega-Lite sorts a line's points by x otherwise (a phase portrait would zigzag).
+        if (mode.includes("lines")) lineRows.push({ ...row, order: k });
         if (mode.includes("markers")) pointRows.push(row);
       }
       if (err && typeof err[k] === "number") errRows.push({ x: xs[k], lo: y - (err[k] as number), hi: y + (err[k] as number), series: name });
@@ -200,7 +201,7 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
     layers.push({ data: { values: barRows }, mark: "bar", encoding: { x, y, color, xOffset: { field: "series", sort: names } } });
   }
   if (lineRows.length) {
-    layers.push({ data: { values: lineRows }, mark: { type: "line", strokeWidth: 2, clip: true }, encoding: { x, y, color } });
+    layers.push({ data: { values: lineRows }, mark: { type: "line", strokeWidth: 2, clip: true }, encoding: { x, y, color, order: { field: "order", type: "quantitative" } } });
   }
   if (pointRows.length) {
     layers.push({ data: { values: pointRows }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { x, y, color } });

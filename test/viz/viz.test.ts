@@ -146,3 +146,12 @@ test("heatmaps: y increases upwards by default, and autorange 'reversed' puts th
   assert.ok(up.get("0")! > up.get("2")!, "default: row 0 should be at the bottom");
   assert.ok(down.get("0")! < down.get("2")!, "reversed: row 0 should be at the top");
 });
+
+test("a line keeps its points' order (a curve whose x goes back, as a phase portrait, is not sorted by x)", async () => {
+  const svg = await staticSvg([{ type: "scatter", mode: "lines", name: "loop", x: [0, 2, 1], y: [0, 0, 1] }], { width: 400, height: 300 });
+  const line = /class="mark-line[^"]*"[^>]*>\s*<path[^>]* d="([^"]+)"/.exec(svg);
+  assert.ok(line, "no line path in the SVG");
+  const xs = [...line[1].matchAll(/[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => Number(m[1]));
+  assert.equal(xs.length, 3, line[1]);
+  assert.ok(xs[0] < xs[2] && xs[2] < xs[1], `points drawn in x order, not the trace's: ${line[1]}`);
+});
