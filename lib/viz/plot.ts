@@ -183,7 +183,8 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
       const row = { x: xs[k], y, series: name };
       if (type === "bar") barRows.push(row);
       else {
-        if (mode.includes("lines")) lineRows.push(row);
+        // critical: `order` keeps the trace's point order; Vega-Lite sorts a line's points by x otherwise (a phase portrait would zigzag).
+        if (mode.includes("lines")) lineRows.push({ ...row, order: k });
         if (mode.includes("markers")) pointRows.push(row);
       }
       if (err && typeof err[k] === "number") errRows.push({ x: xs[k], lo: y - (err[k] as number), hi: y + (err[k] as number), series: name });
@@ -224,10 +225,12 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
     layers.push({ data: { values: barRows }, mark: "bar", encoding: { x, y, color, xOffset: { field: "series", sort: names } } });
   }
   if (lineRows.length) {
-    // Dashed lines (plotly's line.dash) keep their dash, so two series of one colour stay apart.
+    // Lines join their points in the order given (a phase portrait is not sorted by x); dashed
+    // lines (plotly's line.dash) keep their dash, so two series of one colour stay apart.
+    const order = { field: "order", type: "quantitative" };
     const dashed = dashes.some((d) => d.length > 0);
     const strokeDash = { field: "series", type: "nominal", title: null, scale: { domain: names, range: dashes }, legend: color.legend };
-    layers.push({ data: { values: lineRows }, mark: { type: "line", strokeWidth: 2, clip: true }, encoding: dashed ? { x, y, color, strokeDash } : { x, y, color } });
+    layers.push({ data: { values: lineRows }, mark: { type: "line", strokeWidth: 2, clip: true }, encoding: dashed ? { x, y, color, strokeDash, order } : { x, y, color, order } });
   }
   if (pointRows.length) {
     layers.push({ data: { values: pointRows }, mark: { type: "point", filled: true, size: 40, clip: true }, encoding: { x, y, color } });

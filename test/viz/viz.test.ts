@@ -159,3 +159,12 @@ test("dashed lines keep their dash in the static figure, so two series of one co
   const solid = (toVegaLite([traces[0]]).spec.layer as { encoding: Record<string, unknown> }[])[0];
   assert.equal(solid.encoding.strokeDash, undefined, "an all-solid figure needs no dash encoding");
 });
+
+test("a line keeps its points' order (a curve whose x goes back, as a phase portrait, is not sorted by x)", async () => {
+  const svg = await staticSvg([{ type: "scatter", mode: "lines", name: "loop", x: [0, 2, 1], y: [0, 0, 1] }], { width: 400, height: 300 });
+  const line = /class="mark-line[^"]*"[^>]*>\s*<path[^>]* d="([^"]+)"/.exec(svg);
+  assert.ok(line, "no line path in the SVG");
+  const xs = [...line[1].matchAll(/[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => Number(m[1]));
+  assert.equal(xs.length, 3, line[1]);
+  assert.ok(xs[0] < xs[2] && xs[2] < xs[1], `points drawn in x order, not the trace's: ${line[1]}`);
+});
