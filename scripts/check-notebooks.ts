@@ -16,7 +16,7 @@
  *    - ignored: single digits, numbers with a leading zero (notebook names such as `05`, the
  *      notes' file numbers), years 1900–2099, a number that opens a heading (`# 12 · …`), and
  *      numbers right after `Proposition`, `Algorithm`, `Table`,
- *      `Section`, `§`, `Figure`, `Eq.`, `notebook(s)`, `cell(s)`, `step`, `item`, `part`;
+ *      `Section`, `§`, `Figure`, `Example`, `Exercise`, `Chapter`, `Eq.`, `notebook(s)`, `cell(s)`, `step`, `item`, `part`;
  *    - a number counts as produced when the same digits (sign, thousands separators `,` and `_`
  *      and a thin space ignored) occur as a number in any code cell's source or output text
  *      (`text/plain`, `text/markdown`, `text/html`, streams).
@@ -51,7 +51,7 @@ export interface Problem {
 }
 
 const TEXT_MIMES = ["text/plain", "text/markdown", "text/html"];
-const CONTEXT_WORDS = /(?:proposition|algorithm|table|section|figure|eq\.?|notebooks?|cells?|step|item|part|§)\s*$/i;
+const CONTEXT_WORDS = /(?:proposition|algorithm|table|section|figure|example|exercise|chapter|eq\.?|notebooks?|cells?|step|item|part|§)\s*$/i;
 
 function joined(x: string | string[] | undefined): string {
   return x === undefined ? "" : Array.isArray(x) ? x.join("") : x;
