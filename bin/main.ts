@@ -3,7 +3,7 @@
  * control (same generator, budget and seeds, a constant +1 per step instead of −log(1 − D)) with
  * 1 and 4 expert trajectories, 3 seeds each, on two tasks: the GAIL paper's CartPole-v0 protocol
  * (TRPO, demonstrations subsampled every 10th pair, 50k steps), where the constant alone is
- * CartPole's true reward, and seals/CartPole-v0 (fixed 500-step horizon, PPO, 100k steps), where
+ * CartPole's true reward, and seals/CartPole-v0 (fixed 500-step horizon, PPO, 200k steps), where
  * no constant can pay for surviving. Runs in parallel over the CPU cores; prints the table and
  * writes data/results/gail-table-quick.csv and the offline HTML report
  * data/results/gail-report-quick.html (the control beside GAIL on every chart).

@@ -130,7 +130,7 @@ export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [s
     envs: [["CartPole-v0", "paperCartPole"], ["seals/CartPole-v0", "sealsCartPole"]],
     seeds: 3,
     sizes: [1, 4],
-    steps: { "CartPole-v0": 50_000, "seals/CartPole-v0": 100_000 },
+    steps: { "CartPole-v0": 50_000, "seals/CartPole-v0": 200_000 },
   },
   ablation: { seeds: 5 },
 };
