@@ -145,7 +145,9 @@ export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?
     const steps = (typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId]) ?? t.steps?.[envId];
     for (const trajectories of opts.sizes ?? t.sizes) {
       for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
-        for (const algo of ["BC", "GAIL", ...(opts.controls === false ? [] : protocol === "quick" ? (["control-const"] as const) : CONTROL_ALGOS)] as const) {
+        // the paper's table has the apprenticeship-learning baselines FEM and GTAL as well
+        const baselines = protocol === "paper" ? (["FEM", "GTAL"] as const) : ([] as const);
+        for (const algo of ["BC", ...baselines, "GAIL", ...(opts.controls === false ? [] : protocol === "quick" ? (["control-const"] as const) : CONTROL_ALGOS)] as const) {
           out.push(spec({ protocol, envId, algo, trajectories, seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...(steps ? { steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
         }
       }
@@ -403,14 +405,22 @@ export function referenceReturns(envId: string, episodes = 200): Reference {
   return { random: r.mean, expert: set.expertStats.meanReturn };
 }
 
-/** Published GAIL-paper cells (mean, std over pooled episodes), from `../shared/reference/gail-paper.md`. */
+/**
+ * Published GAIL-paper cells (mean, std over all evaluation episodes pooled across 7 runs), from
+ * the raw evaluation data released with the paper's code (`results/classic_results.h5` in the
+ * openai/imitation repository). MountainCar-v0's cells are not transcribed yet.
+ */
 export const PAPER_TABLE: Record<string, Partial<Record<ImitationAlgo, Record<number, [number, number]>>>> = {
   "CartPole-v0": {
     BC: { 1: [72.02, 35.82], 4: [169.18, 59.81], 7: [188.6, 29.61], 10: [177.19, 52.83] },
+    FEM: { 1: [200, 0], 4: [200, 0], 7: [200, 0], 10: [199.75, 3.5] },
+    GTAL: { 1: [200, 0], 4: [200, 0], 7: [199.94, 1.14], 10: [200, 0] },
     GAIL: { 1: [200, 0], 4: [200, 0], 7: [200, 0], 10: [200, 0] },
   },
   "Acrobot-v0": {
     BC: { 1: [-130.6, 55.08], 4: [-93.2, 32.58], 7: [-96.92, 34.51], 10: [-95.09, 33.33] },
+    FEM: { 1: [-133.14, 60.8], 4: [-94.21, 47.2], 7: [-95.08, 46.67], 10: [-77.22, 18.51] },
+    GTAL: { 1: [-81.35, 22.4], 4: [-94.8, 46.08], 7: [-95.75, 46.57], 10: [-94.32, 46.51] },
     GAIL: { 1: [-77.26, 18.03], 4: [-83.12, 23.31], 7: [-82.56, 20.95], 10: [-78.91, 15.76] },
   },
 };

@@ -54,7 +54,8 @@ export function accuracyCurves(results: StoredResult[]): Trace[] {
 export function barTraces(rows: TableRow[]): Trace[] {
   const label = (r: TableRow) => `${r.env} ${r.trajectories}`;
   const traces: Trace[] = [];
-  for (const algo of ["BC", "GAIL", "control-const", "control-randomD"] as const) {
+  for (const algo of ["BC", "FEM", "GTAL", "GAIL", "control-const", "control-randomD"] as const) {
+    if (!rows.some((r) => r.algo === algo)) continue;
     const rs = rows.filter((r) => r.algo === algo);
     traces.push({ type: "bar", name: `${algo} (ours)`, x: rs.map(label), y: rs.map((r) => r.meanReturn), error_y: { type: "data", array: rs.map((r) => r.stdReturn) } });
     const withPaper = rs.filter((r) => r.paperMean !== undefined);

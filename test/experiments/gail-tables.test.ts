@@ -94,6 +94,12 @@ test("--steps takes one budget or one per environment; protocolSpecs gives each 
   assert.equal(steps("CartPole-v0", "control-const"), 50000);
   assert.equal(steps("Acrobot-v0", "control-randomD"), 100000);
   assert.equal(steps("Acrobot-v0", "BC"), undefined, "BC never steps the environment");
+  // the paper's table has FEM and GTAL rows; the other protocols do not
+  const algos = (p: "paper" | "v1" | "neutral") => [...new Set(protocolSpecs(p, { seeds: 1, sizes: [1] }).map((s) => s.params.algo))].sort();
+  assert.deepEqual(algos("paper"), ["BC", "FEM", "GAIL", "GTAL", "control-const", "control-randomD"]);
+  assert.deepEqual(algos("v1"), ["BC", "GAIL", "control-const", "control-randomD"]);
+  assert.deepEqual(algos("neutral"), ["BC", "GAIL", "control-const", "control-randomD"]);
+  assert.equal(steps("MountainCar-v0", "FEM"), 301 * 5000, "an environment left out of --steps keeps its preset's budget");
   // an environment left out keeps its preset's budget
   const partial = protocolSpecs("paper", { seeds: 1, sizes: [1], steps: { "CartPole-v0": 50000 } });
   assert.equal(partial.find((s) => s.params.envId === "Acrobot-v0" && s.params.algo === "GAIL")?.params.steps, 301 * 5000);
