@@ -135,6 +135,11 @@ export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [s
   ablation: { seeds: 5 },
 };
 
+/** An environment's budget from `--steps`: one for every environment, or its own entry (undefined: not given). */
+function stepsFor(steps: number | Readonly<Record<string, number>> | undefined, envId: string): number | undefined {
+  return typeof steps === "number" ? steps : steps?.[envId];
+}
+
 /** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
 export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string; controls?: boolean } = {}): RunSpec[] {
   if (protocol === "ablation") return ablationSpecs(opts);
@@ -142,7 +147,7 @@ export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
     // --steps, else the protocol's budget for this environment, else the preset's
-    const steps = (typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId]) ?? t.steps?.[envId];
+    const steps = stepsFor(opts.steps, envId) ?? t.steps?.[envId];
     for (const trajectories of opts.sizes ?? t.sizes) {
       for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
         // the paper's table has the apprenticeship-learning baselines FEM and GTAL as well
@@ -186,7 +191,7 @@ export const ABLATIONS: { name: string; option: string; values: { value: number;
 function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string }): RunSpec[] {
   const out: RunSpec[] = [];
   for (const [envId, preset] of [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]]) {
-    const steps = typeof opts.steps === "number" ? opts.steps : opts.steps?.[envId];
+    const steps = stepsFor(opts.steps, envId);
     for (const a of ABLATIONS) {
       for (const v of a.values) {
         for (let seed = 0; seed < (opts.seeds ?? PROTOCOL_DEFAULTS.ablation.seeds); seed++) {

@@ -192,6 +192,16 @@ export const dacAcrobot: ImitationPreset = Object.freeze({
 });
 
 /**
+ * The discriminator regulariser of the neutral presets: a zero-centred gradient penalty
+ * λ_GP ‖∇ℓ‖² (λ_GP = 10) on the expert rows. Without it, on CartPole-v1 with 4 expert
+ * trajectories, D separates expert from policy almost perfectly (accuracy 1.00 / 0.98) and the
+ * logit reward stops guiding the policy: the pilot in `neutralCartPole.measured`.
+ */
+const NEUTRAL_DISC = { gradPenalty: 10, gradPenaltyForm: "zero-centred" as const };
+/** Acrobot's: λ_GP = 1 (with 10 the policy learned to swing for ever, see `neutralAcrobot.measured`). */
+const NEUTRAL_DISC_ACROBOT = { gradPenalty: 1, gradPenaltyForm: "zero-centred" as const };
+
+/**
  * GAIL on seals/CartPole-v0 (fixed 500-step horizon, no termination): `modernCartPole`'s PPO and
  * discriminator with a zero-centred gradient penalty (λ_GP 10) on D, reward −log(1 − D) as the
  * imitation library benchmarks it, 200k steps. Every episode has the same length, so no constant
@@ -201,7 +211,7 @@ export const sealsCartPole: ImitationPreset = Object.freeze({
   ...modernCartPole,
   name: "sealsCartPole",
   description: "seals/CartPole-v0 (fixed horizon 500): as modernCartPole with a zero-centred gradient penalty (λ 10) on D, reward −log(1 − D), 200k steps; no sign can pay for survival",
-  gail: Object.freeze({ ...modernCartPole.gail, envId: "seals/CartPole-v0", gradPenalty: 10, gradPenaltyForm: "zero-centred" as const }),
+  gail: Object.freeze({ ...modernCartPole.gail, envId: "seals/CartPole-v0", ...NEUTRAL_DISC }),
   totalSteps: 200_000,
   bc: Object.freeze({ ...modernCartPole.bc, envId: "seals/CartPole-v0" }),
   measured:
@@ -244,16 +254,6 @@ export const sealsMountainCar: ImitationPreset = Object.freeze({
     "pilot, data/demos/seals/MountainCar-v0 4 trajectories, 300k steps, seed 0, 20 deterministic episodes: −115.7 (expert demonstrations −104.6, random −200); " +
     "without the policy's input standardisation: −200 (never reaches the flag); the paper's TRPO generator instead of PPO: −144.5, −130.2 (seeds 0-1)",
 });
-
-/**
- * The discriminator regulariser of the neutral presets: a zero-centred gradient penalty
- * λ_GP ‖∇ℓ‖² (λ_GP = 10) on the expert rows. Without it, on CartPole-v1 with 4 expert
- * trajectories, D separates expert from policy almost perfectly (accuracy 1.00 / 0.98) and the
- * logit reward stops guiding the policy: the pilot in `neutralCartPole.measured`.
- */
-const NEUTRAL_DISC = { gradPenalty: 10, gradPenaltyForm: "zero-centred" as const };
-/** Acrobot's: λ_GP = 1 (with 10 the policy learned to swing for ever, see `neutralAcrobot.measured`). */
-const NEUTRAL_DISC_ACROBOT = { gradPenalty: 1, gradPenaltyForm: "zero-centred" as const };
 
 /** CartPole-v1 with the sign-neutral logit reward, DAC absorbing states and the gradient penalty (the neutral protocol). */
 export const neutralCartPole: ImitationPreset = Object.freeze({
