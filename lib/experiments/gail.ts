@@ -30,7 +30,7 @@ import { GAIL, GAIL_DEFAULTS, FEM, GTAL, LINEAR_DEFAULTS, LinearOptions, rewardF
 import { evaluate, Actor } from "../rl";
 import { RunSpec, StoredResult } from "./sweep";
 
-export type Protocol = "paper" | "v1" | "neutral" | "quick" | "ablation";
+export type Protocol = "paper" | "v1" | "neutral" | "quick" | "ablation" | "ablation-neutral";
 export type ImitationAlgo = "BC" | "GAIL" | "FEM" | "GTAL" | "control-const" | "control-randomD";
 
 /**
@@ -73,9 +73,12 @@ export const DATASET_SIZES = [1, 4, 7, 10] as const;
 /** Seed of the first evaluation episode of a run: disjoint from training seeds. */
 export const EVAL_SEED = 100_000;
 
-/** Demonstrations shipped for `envId` (the first `n` trajectories of the 10-trajectory set). */
-export function demosFile(envId: string): string {
-  return path.join(repoRoot, "data", "demos", envId, "traj-10.json");
+/**
+ * Demonstrations shipped for `envId` that a run with `trajectories` of them reads its first `n`
+ * from: the 10-trajectory set up to 10, the 50-trajectory pool beyond (its first 10 are the set).
+ */
+export function demosFile(envId: string, trajectories = 10): string {
+  return path.join(repoRoot, "data", "demos", envId, trajectories > 10 ? "pool-50.json" : "traj-10.json");
 }
 
 export function getPreset(name: string): ImitationPreset {
@@ -101,13 +104,13 @@ function spec(p: GailRunParams): RunSpec {
   const resolved: GailRunParams = {
     ...p,
     ...(isAdversarialAlgo(p.algo) ? { steps: p.steps ?? preset.totalSteps, presetOptions: { gail: preset.gail } } : { steps: undefined, presetOptions: { bc: preset.bc } }),
-    demosSha256: fileSha256(demosFile(p.envId)),
+    demosSha256: fileSha256(demosFile(p.envId, p.trajectories)),
   };
   return { id: `gail/${p.protocol}/${p.envId}/${p.algo}/traj${p.trajectories}${extra}/seed${p.seed}`, params: JSON.parse(JSON.stringify(resolved)) };
 }
 
 /** The budgets a protocol uses unless told otherwise. */
-export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [string, string][]; seeds: number; sizes: readonly number[]; steps?: Readonly<Record<string, number>> }> & { ablation: { seeds: number } } = {
+export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation" | "ablation-neutral">, { envs: [string, string][]; seeds: number; sizes: readonly number[]; steps?: Readonly<Record<string, number>> }> & { ablation: { seeds: number }; "ablation-neutral": { seeds: number; envs: [string, string][] } } = {
   paper: { envs: [["CartPole-v0", "paperCartPole"], ["Acrobot-v0", "paperAcrobot"], ["MountainCar-v0", "paperMountainCar"]], seeds: 7, sizes: DATASET_SIZES },
   v1: { envs: [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]], seeds: 5, sizes: DATASET_SIZES },
   // the bias-free benchmark: fixed-horizon tasks, and terminating ones with the sign-neutral logit
@@ -133,6 +136,9 @@ export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation">, { envs: [s
     steps: { "CartPole-v0": 50_000, "seals/CartPole-v0": 200_000 },
   },
   ablation: { seeds: 5 },
+  // the stabiliser ablation where a switch can matter: the fixed-horizon tasks, where no reward
+  // sign can stand in for imitation (the v1 ablation's CartPole-v1 pays −log(1 − D) ≥ 0 for surviving)
+  "ablation-neutral": { seeds: 5, envs: [["seals/CartPole-v0", "sealsCartPole"], ["seals/MountainCar-v0", "sealsMountainCar"]] },
 };
 
 /** An environment's budget from `--steps`: one for every environment, or its own entry (undefined: not given). */
@@ -143,6 +149,7 @@ function stepsFor(steps: number | Readonly<Record<string, number>> | undefined, 
 /** Every run of a protocol (GAIL and BC × environments × dataset sizes × seeds). */
 export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?: readonly number[]; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string; controls?: boolean } = {}): RunSpec[] {
   if (protocol === "ablation") return ablationSpecs(opts);
+  if (protocol === "ablation-neutral") return neutralAblationSpecs(opts);
   const t = PROTOCOL_DEFAULTS[protocol];
   const out: RunSpec[] = [];
   for (const [envId, preset] of t.envs) {
@@ -166,7 +173,18 @@ export function protocolSpecs(protocol: Protocol, opts: { seeds?: number; sizes?
  * switch varied alone on top of the `modern*` preset, GAIL with 1 trajectory on CartPole-v1 and
  * Acrobot-v1. `claim` is the notes' figure (share of expert performance) for that setting.
  */
-export const ABLATIONS: { name: string; option: string; values: { value: number; claim: string }[] }[] = [
+/** A value an ablated option takes (numbers, spectral normalisation's on/off, no reward clip). */
+export type AblationValue = number | boolean | null;
+
+/** One switch of an ablation: the option varied alone, its values and the notes' claim for each. */
+export interface Ablation {
+  name: string;
+  /** A GAIL option, or `trajectories` (the dataset size). */
+  option: string;
+  values: { value: AblationValue; claim: string }[];
+}
+
+export const ABLATIONS: Ablation[] = [
   { name: "gradient penalty", option: "gradPenalty", values: [{ value: 0, claim: "mode collapse, 60% success" }, { value: 10, claim: "stable, 90% success" }] },
   {
     name: "discriminator steps per generator iteration",
@@ -188,6 +206,61 @@ export const ABLATIONS: { name: string; option: string; values: { value: number;
   },
 ];
 
+/**
+ * The ablation of the bias-free benchmark (`--protocol ablation-neutral`): the notes' three
+ * switches, the ones they do not measure (spectral normalisation, label smoothing, reward
+ * clipping) and their dataset-size claim (50 trajectories from the pool), on the fixed-horizon
+ * seals tasks.
+ */
+export const NEUTRAL_ABLATIONS: Ablation[] = [
+  ...ABLATIONS,
+  { name: "spectral normalisation of D", option: "spectralNorm", values: [{ value: false, claim: "" }, { value: true, claim: "" }] },
+  { name: "label smoothing of D's targets", option: "labelSmoothing", values: [{ value: 0, claim: "" }, { value: 0.1, claim: "" }] },
+  { name: "reward clipping", option: "rewardClip", values: [{ value: null, claim: "" }, { value: 2, claim: "" }] },
+  {
+    name: "demonstrations (trajectories)",
+    option: "trajectories",
+    values: [
+      { value: 1, claim: "~60% of expert" },
+      { value: 4, claim: "~85% of expert" },
+      { value: 10, claim: "~95% of expert" },
+      { value: 50, claim: "~98% of expert" },
+    ],
+  },
+];
+
+/** The ablations a protocol varies. */
+function ablationsOf(protocol: Protocol): Ablation[] {
+  return protocol === "ablation-neutral" ? NEUTRAL_ABLATIONS : ABLATIONS;
+}
+
+/**
+ * The neutral ablation's runs: one baseline per environment and seed (the preset as it is, 1
+ * trajectory), and one run per value that differs from the preset's, so a switch's default is
+ * the shared baseline rather than a second copy of the same computation.
+ */
+function neutralAblationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string }): RunSpec[] {
+  const out: RunSpec[] = [];
+  const t = PROTOCOL_DEFAULTS["ablation-neutral"];
+  for (const [envId, preset] of t.envs) {
+    const steps = stepsFor(opts.steps, envId);
+    const settings: { trajectories: number; overrides?: Record<string, AblationValue> }[] = [{ trajectories: 1 }];
+    for (const a of NEUTRAL_ABLATIONS) {
+      for (const v of a.values) {
+        if (a.option === "trajectories") {
+          if (v.value !== 1) settings.push({ trajectories: v.value as number });
+        } else if (presetOptionValue(preset, a.option) !== v.value) settings.push({ trajectories: 1, overrides: { [a.option]: v.value } });
+      }
+    }
+    for (const st of settings) {
+      for (let seed = 0; seed < (opts.seeds ?? t.seeds); seed++) {
+        out.push(spec({ protocol: "ablation-neutral", envId, algo: "GAIL", seed, preset, evalEpisodes: opts.evalEpisodes ?? 50, ...st, ...(steps ? { steps } : {}), ...(opts.backend ? { backend: opts.backend } : {}) }));
+      }
+    }
+  }
+  return out;
+}
+
 function ablationSpecs(opts: { seeds?: number; evalEpisodes?: number; steps?: number | Readonly<Record<string, number>>; backend?: string }): RunSpec[] {
   const out: RunSpec[] = [];
   for (const [envId, preset] of [["CartPole-v1", "modernCartPole"], ["Acrobot-v1", "modernAcrobot"]]) {
@@ -208,7 +281,8 @@ export interface AblationRow extends Record<string, unknown> {
   env: string;
   ablation: string;
   option: string;
-  value: number;
+  /** The option's value ("none": no reward clip). */
+  value: AblationValue | "none";
   runs: number;
   normalizedMean: number;
   normalizedStd: number;
@@ -231,14 +305,21 @@ export function presetOptionValue(presetName: string, option: string): unknown {
 }
 
 /** Stored ablation runs grouped by environment × switch × value (groups without runs left out). */
-function ablationGroups(results: StoredResult[]): { env: string; ablation: (typeof ABLATIONS)[number]; value: (typeof ABLATIONS)[number]["values"][number]; runs: StoredResult[] }[] {
+function ablationGroups(results: StoredResult[]): { env: string; ablation: Ablation; value: Ablation["values"][number]; runs: StoredResult[] }[] {
   const groups = [];
+  const protocol = results.length ? (results[0].params as GailRunParams).protocol : "ablation";
   for (const env of [...new Set(results.map((r) => (r.params as GailRunParams).envId))].sort()) {
-    for (const a of ABLATIONS) {
+    for (const a of ablationsOf(protocol)) {
       for (const v of a.values) {
         const runs = results.filter((r) => {
           const p = r.params as GailRunParams;
-          return p.envId === env && p.overrides?.[a.option] === v.value;
+          if (p.envId !== env) return false;
+          const plain = !p.overrides || Object.keys(p.overrides).length === 0;
+          // the dataset size: runs of the preset as it is with that many trajectories
+          if (a.option === "trajectories") return plain && p.trajectories === v.value;
+          if (p.trajectories !== 1) return false;
+          // a switch's value: the runs that set it, or the baseline when it is the preset's own
+          return plain ? presetOptionValue(p.preset, a.option) === v.value : p.overrides?.[a.option] === v.value;
         });
         if (runs.length) groups.push({ env, ablation: a, value: v, runs });
       }
@@ -260,14 +341,14 @@ export function buildAblationTable(results: StoredResult[], refs: Record<string,
       env,
       ablation: a.name,
       option: a.option,
-      value: v.value,
+      value: v.value ?? "none",
       runs: rs.length,
       normalizedMean: finals.mean,
       normalizedStd: finals.std,
       reached95: reached / rs.length,
       lateAccExpert: late((pt) => pt.accExpert),
       lateAccGen: late((pt) => pt.accGen),
-      presetDefault: presetOptionValue((rs[0].params as GailRunParams).preset, a.option) === v.value,
+      presetDefault: a.option === "trajectories" ? v.value === 1 : presetOptionValue((rs[0].params as GailRunParams).preset, a.option) === v.value,
       claim: v.claim,
     };
   });
@@ -277,7 +358,7 @@ export function buildAblationTable(results: StoredResult[], refs: Record<string,
 export interface AblationCurveRow extends Record<string, unknown> {
   env: string;
   option: string;
-  value: number;
+  value: AblationValue;
   /** Upper edge of the step bin (training environment steps). */
   step: number;
   /** Runs with a point in the bin. */
@@ -343,10 +424,11 @@ export async function runGail(s: RunSpec): Promise<GailRunResult> {
   await initBackend({ quiet: true, ...(p.backend ? { backend: p.backend as BackendName } : {}) });
   const named = getPreset(p.preset);
   const preset = { ...named, gail: p.presetOptions?.gail ?? named.gail, bc: p.presetOptions?.bc ?? named.bc };
-  if (p.demosSha256 !== undefined && fileSha256(demosFile(p.envId)) !== p.demosSha256) {
-    throw new GanrlError(`${demosFile(p.envId)} changed since run ${s.id} was planned (SHA-256 differs); plan the sweep again`);
+  const file = demosFile(p.envId, p.trajectories);
+  if (p.demosSha256 !== undefined && fileSha256(file) !== p.demosSha256) {
+    throw new GanrlError(`${file} changed since run ${s.id} was planned (SHA-256 differs); plan the sweep again`);
   }
-  const demos = takeTrajectories(loadDemos(demosFile(p.envId), p.envId), p.trajectories);
+  const demos = takeTrajectories(loadDemos(file, p.envId), p.trajectories);
   const t0 = Date.now();
   if (p.algo === "BC") {
     const bc = trainBC(demos, { ...preset.bc, envId: p.envId, seed: p.seed });

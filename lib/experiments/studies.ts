@@ -73,7 +73,7 @@ function sha256File(file: string): string | null {
 
 // ------------------------------------------------------------------------------------- gail
 
-const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "neutral", "ablation"];
+const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "neutral", "ablation", "ablation-neutral"];
 
 /** `--steps`: one budget for every environment (`50000`) or one per environment (`CartPole-v0=50000,Acrobot-v0=100000`). */
 export function parseStepsText(text: unknown): number | Record<string, number> {
@@ -102,7 +102,7 @@ export const gailStudy: Study = {
   options: [
     { flags: "--protocol <name>", help: `which table: ${PROTOCOLS.join(", ")} (default quick)`, parse: (t) => parseChoice(t, "--protocol", PROTOCOLS) },
     { flags: "--full", help: "run the v1, paper and ablation protocols" },
-    seedsOption("3 quick, 5 v1, neutral and ablation, 7 paper"),
+    seedsOption("3 quick, 5 v1, neutral and both ablations, 7 paper"),
     {
       flags: "--steps <n|env=n,…>",
       help: "GAIL environment steps per run, 1000–1e9, for every environment or per environment, e.g. CartPole-v0=50000,Acrobot-v0=100000 (default: the preset's)",
@@ -129,7 +129,7 @@ export const gailStudy: Study = {
     const protocols: Protocol[] = o.full ? ["v1", "paper", "ablation"] : [(o.protocol as Protocol | undefined) ?? "quick"];
     const backend = plannedBackend();
     return protocols.map((protocol): StudyPlan => {
-      if (protocol === "ablation" && o.sizes !== undefined) throw new GanrlError("--sizes: the ablation protocol always uses 1 trajectory; drop --sizes");
+      if ((protocol === "ablation" || protocol === "ablation-neutral") && o.sizes !== undefined) throw new GanrlError(`--sizes: the ${protocol} protocol sets its own dataset sizes; drop --sizes`);
       const steps = o.steps as number | Record<string, number> | undefined;
       const cover = protocolSpecs(protocol, { seeds: o.seeds as number | undefined, steps, sizes: o.sizes as number[] | undefined, backend });
       const known = [...new Set(cover.map((s) => String(s.params.envId)))];
@@ -147,12 +147,14 @@ export const gailStudy: Study = {
     const envs = [...new Set(results.map((r) => (r.params as GailRunParams).envId))];
     const refs: Record<string, Reference> = {};
     for (const env of envs) refs[env] = referenceReturns(env);
-    if (protocol === "ablation") {
+    if (protocol === "ablation" || protocol === "ablation-neutral") {
       const ab = buildAblationTable(results, refs);
       const curves = buildAblationCurves(results, refs);
+      const name = protocol === "ablation" ? "gail-ablation" : "gail-ablation-neutral";
+      const caption = protocol === "ablation" ? "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)" : "Stabiliser ablation on the fixed-horizon seals tasks (GAIL, 1 trajectory unless the dataset size varies; normalised: random 0, expert 1)";
       return [
-        { file: "gail-ablation.csv", text: toCsv(ab, ABLATION_COLUMNS), rows: ab.length, keyColumns: ["env", "option", "value"], print: tableText(ab, { caption: "Stabiliser ablation (GAIL, 1 trajectory; normalised: random 0, expert 1)", digits: 3 }) },
-        { file: "gail-ablation-curves.csv", text: toCsv(curves, ABLATION_CURVE_COLUMNS), rows: curves.length },
+        { file: `${name}.csv`, text: toCsv(ab, ABLATION_COLUMNS), rows: ab.length, keyColumns: ["env", "option", "value"], print: tableText(ab, { caption, digits: 3 }) },
+        { file: `${name}-curves.csv`, text: toCsv(curves, ABLATION_CURVE_COLUMNS), rows: curves.length },
       ];
     }
     const rows = buildTable(results, refs);

@@ -104,3 +104,31 @@ test("--steps takes one budget or one per environment; protocolSpecs gives each 
   const partial = protocolSpecs("paper", { seeds: 1, sizes: [1], steps: { "CartPole-v0": 50000 } });
   assert.equal(partial.find((s) => s.params.envId === "Acrobot-v0" && s.params.algo === "GAIL")?.params.steps, 301 * 5000);
 });
+
+test("neutral ablation: one shared baseline per seed stands for every switch's preset value; sizes up to 50 read the pool", () => {
+  const specs = protocolSpecs("ablation-neutral", { seeds: 1 });
+  const cart = specs.filter((s) => s.params.envId === "seals/CartPole-v0");
+  // baseline + gradPenalty 0 + discSteps 5, 20 + genEntCoef 0.01, 0.1 + spectralNorm + labelSmoothing + rewardClip + 4, 10, 50 trajectories
+  assert.equal(cart.length, 12);
+  assert.equal(new Set(specs.map((s) => s.id)).size, specs.length, "no run planned twice");
+  assert.equal(cart.filter((s) => !s.params.overrides && s.params.trajectories === 1).length, 1, "one baseline");
+  const pool = cart.find((s) => s.params.trajectories === 50)!;
+  const ten = cart.find((s) => s.params.trajectories === 10)!;
+  assert.notEqual(pool.params.demosSha256, ten.params.demosSha256, "50 trajectories come from pool-50.json, 10 from traj-10.json");
+  const sealsRefs = { "seals/CartPole-v0": { random: 0, expert: 500 } };
+  const r = (id: string, params: Record<string, unknown>, meanReturn: number) =>
+    run(id, { algo: "GAIL", seed: 0, protocol: "ablation-neutral", envId: "seals/CartPole-v0", preset: "sealsCartPole", ...params }, { meanReturn });
+  const rows = buildAblationTable([r("base", {}, 500), r("gp0", { overrides: { gradPenalty: 0 } }, 100), r("clip", { overrides: { rewardClip: 2 } }, 250), r("t50", { trajectories: 50 }, 400)], sealsRefs);
+  const at = (option: string, value: unknown) => rows.find((x) => x.option === option && x.value === value);
+  assert.equal(at("gradPenalty", 10)?.normalizedMean, 1, "the baseline is the gradient-penalty-10 row (sealsCartPole's own λ)");
+  assert.equal(at("gradPenalty", 10)?.presetDefault, true);
+  assert.equal(at("gradPenalty", 0)?.normalizedMean, 0.2);
+  assert.equal(at("discSteps", 1)?.normalizedMean, 1, "and the one-discriminator-step row");
+  assert.equal(at("rewardClip", "none")?.normalizedMean, 1, "no clip: the baseline, written 'none'");
+  assert.equal(at("rewardClip", 2)?.normalizedMean, 0.5);
+  assert.equal(at("trajectories", 1)?.normalizedMean, 1);
+  assert.equal(at("trajectories", 50)?.normalizedMean, 0.8);
+  assert.equal(at("trajectories", 50)?.presetDefault, false);
+  assert.equal(at("discSteps", 5), undefined, "no run, no row");
+  assert.equal(rows.filter((x) => x.runs !== 1).length, 0, "the 50-trajectory run is not a baseline, nor are the ablated runs");
+});
