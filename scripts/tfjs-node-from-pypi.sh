@@ -21,7 +21,7 @@
 # is part of every run's identity: pin GANRL_BACKEND=wasm to continue or reproduce the stored runs.
 # Measured on this machine kind (README, "TF.js backends"): faster for large batches (the paper's
 # TRPO presets), slower for the modern PPO presets and BC, whose many small kernel calls cost
-# more through tfjs-node. About 510 MB in node_modules; `npm ci` removes it (run this again).
+# more through tfjs-node. About 490 MB in node_modules; `npm ci` removes it (run this again).
 #
 # Needs: Linux x86-64, Node >= 18 with npm (its bundled node-gyp), g++, make, nm (binutils),
 # a Python with pip (GANRL_PYTHON, .venv/lab, or python3), access to PyPI and the npm registry.
