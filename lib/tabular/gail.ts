@@ -79,6 +79,19 @@ function scaledDiscriminatorSteps(u: number[][], rhoE: number[][], rho: number[]
       }
 }
 
+/** The options `tabularGail` and `tabularPairGan` share, with their defaults, checked. */
+function gameOptions(o: { iterations?: number; discSteps?: number; discLr?: number; reward?: RewardForm }): { iterations: number; discSteps: number; discLr: number; form: RewardForm } {
+  const iterations = o.iterations ?? 300;
+  checkPositiveInt(iterations, "iterations");
+  const discSteps = o.discSteps ?? 5;
+  checkPositiveInt(discSteps, "discSteps");
+  const discLr = o.discLr ?? 1;
+  checkNumber(discLr, "discLr", 1e-15, 4);
+  const form = o.reward ?? "neglog1mD";
+  ensure(REWARD_FORMS.includes(form), () => `reward must be one of ${REWARD_FORMS.join(", ")}, got ${describe(form)}`);
+  return { iterations, discSteps, discLr, form };
+}
+
 /** The cost −r(ℓ) of each pair (0 where the logit is not finite). */
 function costFromLogits(u: number[][], form: RewardForm): number[][] {
   return u.map((row) => row.map((x) => (Number.isFinite(x) ? -rewardFromLogit(form, x) : 0)));
@@ -91,20 +104,13 @@ export function tabularGail(opts: TabularGailOptions): TabularGailResult {
   checkGamma(gamma);
   const { nS, nA } = sizes(mdp);
   checkTable(rhoE, nS, nA, "expert occupancy rhoE");
-  const iterations = opts.iterations ?? 300;
-  checkPositiveInt(iterations, "iterations");
-  const discSteps = opts.discSteps ?? 5;
-  checkPositiveInt(discSteps, "discSteps");
-  const discLr = opts.discLr ?? 1;
-  checkNumber(discLr, "discLr", 1e-15, 4);
+  const { iterations, discSteps, discLr, form } = gameOptions(opts);
   const policyLr = opts.policyLr ?? 0.5;
   checkNumber(policyLr, "policyLr", 1e-15);
   const lam = opts.entropyWeight ?? 0;
   checkNumber(lam, "entropyWeight", 0);
   const policyStep = opts.policyStep ?? "state-scaled";
   ensure(POLICY_STEPS.includes(policyStep), () => `policyStep must be one of ${POLICY_STEPS.join(", ")}, got ${describe(policyStep)}`);
-  const form = opts.reward ?? "neglog1mD";
-  ensure(REWARD_FORMS.includes(form), () => `reward must be one of ${REWARD_FORMS.join(", ")}, got ${describe(form)}`);
 
   const theta = zeros2(nS, nA);
   let u = zeros2(nS, nA);
@@ -175,16 +181,9 @@ export function tabularPairGan(opts: TabularPairGanOptions): TabularPairGanResul
   ensure(Array.isArray(rhoE) && rhoE.length > 0 && Array.isArray(rhoE[0]), "tabularPairGan needs rhoE[s][a]");
   const nS = rhoE.length, nA = rhoE[0].length;
   checkTable(rhoE, nS, nA, "target occupancy rhoE");
-  const iterations = opts.iterations ?? 300;
-  checkPositiveInt(iterations, "iterations");
-  const discSteps = opts.discSteps ?? 5;
-  checkPositiveInt(discSteps, "discSteps");
-  const discLr = opts.discLr ?? 1;
-  checkNumber(discLr, "discLr", 1e-15, 4);
+  const { iterations, discSteps, discLr, form } = gameOptions(opts);
   const genLr = opts.genLr ?? 0.5;
   checkNumber(genLr, "genLr", 1e-15);
-  const form = opts.reward ?? "neglog1mD";
-  ensure(REWARD_FORMS.includes(form), () => `reward must be one of ${REWARD_FORMS.join(", ")}, got ${describe(form)}`);
   const phi = zeros2(nS, nA);
   const u = zeros2(nS, nA);
   const measure = (): number[][] => {
