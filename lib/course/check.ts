@@ -12,6 +12,8 @@ import {
   psiGAConjugate, optimalDiscriminator, rewardSlope, tabularGail, TabularMDP, Policy,
 } from "../tabular";
 import { showMarkdown } from "../viz";
+import { EXERCISES_06 } from "./exercises-06";
+import { EXERCISES_13 } from "./exercises-13";
 
 /** One exercise: where it is, what it asks, how to compute its answer, how close an answer must be. */
 export interface Exercise {
@@ -159,6 +161,8 @@ export const EXERCISES: readonly Exercise[] = Object.freeze([
     relTol: 1e-6,
     hint: "tabularGail({ ..., reward: \"logD\" }), then l1Distance(result.rho, rhoE)",
   },
+  ...EXERCISES_06,
+  ...EXERCISES_13,
 ]);
 
 /** The exercise with this id, or a GanrlError listing the valid ids. */
