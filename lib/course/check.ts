@@ -12,6 +12,10 @@ import {
   psiGAConjugate, optimalDiscriminator, rewardSlope, tabularGail, TabularMDP, Policy,
 } from "../tabular";
 import { showMarkdown } from "../viz";
+import { EXERCISES_07 } from "./exercises-07";
+import { EXERCISES_08 } from "./exercises-08";
+import { EXERCISES_09 } from "./exercises-09";
+import { EXERCISES_12 } from "./exercises-12";
 
 /** One exercise: where it is, what it asks, how to compute its answer, how close an answer must be. */
 export interface Exercise {
@@ -159,6 +163,10 @@ export const EXERCISES: readonly Exercise[] = Object.freeze([
     relTol: 1e-6,
     hint: "tabularGail({ ..., reward: \"logD\" }), then l1Distance(result.rho, rhoE)",
   },
+  ...EXERCISES_07,
+  ...EXERCISES_08,
+  ...EXERCISES_09,
+  ...EXERCISES_12,
 ]);
 
 /** The exercise with this id, or a GanrlError listing the valid ids. */
