@@ -31,6 +31,12 @@ const SHOTS = path.join(repo, ".export-screenshots");
 
 interface Output { output_type: string; data?: Record<string, unknown> }
 
+/** The few DOM types the page functions use (this project compiles without the DOM library). */
+interface ImgEl { src: string; naturalWidth: number; naturalHeight: number; decode(): Promise<void>; getBoundingClientRect(): { width: number } }
+interface CanvasEl { width: number; height: number; getContext(kind: "2d"): { drawImage(im: ImgEl, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null }
+interface Doc { querySelectorAll(sel: string): ArrayLike<ImgEl>; createElement(tag: "canvas"): CanvasEl }
+type Win = { document: Doc; Image: new () => ImgEl }
+
 /** The figure outputs of a saved notebook: how many carry a PNG, and which SVG twins lack one (cell index). */
 export function figureOutputs(file: string): { png: number; svgWithoutPng: number[] } {
   const nb = readNotebook(file);
@@ -56,7 +62,8 @@ function exportHtml(files: string[], outDir: string): void {
 /** In the page: the PNG images, whether each decoded, and its natural and shown size. */
 async function pngImages(page: Page): Promise<{ ok: boolean; w: number; h: number }[]> {
   return page.evaluate(async () => {
-    const imgs = Array.from(document.querySelectorAll("img")).filter((im) => im.src.startsWith("data:image/png"));
+    const doc = (globalThis as unknown as Win).document;
+    const imgs = Array.from(doc.querySelectorAll("img")).filter((im) => im.src.startsWith("data:image/png"));
     const out: { ok: boolean; w: number; h: number }[] = [];
     for (const im of imgs) {
       let ok = true;
@@ -74,10 +81,11 @@ async function pngImages(page: Page): Promise<{ ok: boolean; w: number; h: numbe
 /** Share of pixels of a PNG (base64) that differ from its first pixel, measured in the page's canvas. */
 async function nonUniformShare(page: Page, pngBase64: string): Promise<number> {
   return page.evaluate(async (b64) => {
-    const im = new Image();
+    const w = globalThis as unknown as Win;
+    const im = new w.Image();
     im.src = `data:image/png;base64,${b64}`;
     await im.decode();
-    const c = document.createElement("canvas");
+    const c = w.document.createElement("canvas");
     c.width = im.naturalWidth;
     c.height = im.naturalHeight;
     const ctx = c.getContext("2d")!;
