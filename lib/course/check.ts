@@ -13,6 +13,10 @@ import {
 } from "../tabular";
 import { showMarkdown } from "../viz";
 import { EXERCISES_06 } from "./exercises-06";
+import { EXERCISES_07 } from "./exercises-07";
+import { EXERCISES_08 } from "./exercises-08";
+import { EXERCISES_09 } from "./exercises-09";
+import { EXERCISES_12 } from "./exercises-12";
 import { EXERCISES_13 } from "./exercises-13";
 
 /** One exercise: where it is, what it asks, how to compute its answer, how close an answer must be. */
@@ -162,6 +166,10 @@ export const EXERCISES: readonly Exercise[] = Object.freeze([
     hint: "tabularGail({ ..., reward: \"logD\" }), then l1Distance(result.rho, rhoE)",
   },
   ...EXERCISES_06,
+  ...EXERCISES_07,
+  ...EXERCISES_08,
+  ...EXERCISES_09,
+  ...EXERCISES_12,
   ...EXERCISES_13,
 ]);
 

@@ -129,6 +129,9 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
   const pointRows: Record<string, unknown>[] = [];
   const barRows: Record<string, unknown>[] = [];
   const errRows: Record<string, unknown>[] = [];
+  /** Shaded bands: plotly's `fill: "tonexty"` between a trace and the one before it (see `seedBand`). */
+  const bandRows: Record<string, unknown>[] = [];
+  let previous: { xs: unknown[]; ys: unknown[] } | null = null;
   let xIsText = false;
   let heatmap = false;
   // plotly's `autorange: "reversed"` (e.g. a grid drawn with row 0 at the top) is honoured here too.
@@ -167,7 +170,27 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
       unsupported.push(`${type} trace '${name}'`);
       return;
     }
+    const xsAll = tr.x ? toArray(tr.x) : toArray(tr.y).map((_, k) => k);
+    const ysAll = toArray(tr.y);
+    const prev = previous;
+    previous = { xs: xsAll, ys: ysAll };
+    const invisible = tr.line?.width === 0 && !(tr.mode ?? "").includes("markers");
+    if (invisible && tr.fill !== "tonexty") return; // a band's lower edge: drawn by the fill of the trace after it
     const color = tr.line?.color ?? tr.marker?.color ?? COLORWAY[names.length % COLORWAY.length];
+    if (tr.fill === "tonexty" && prev) {
+      // critical: the band joins this trace to the previous one point by point (same x), as plotly fills "tonexty".
+      for (let k = 0; k < Math.min(ysAll.length, prev.ys.length); k++) {
+        const hi = ysAll[k], lo = prev.ys[k];
+        if (typeof hi === "number" && typeof lo === "number" && Number.isFinite(hi) && Number.isFinite(lo)) bandRows.push({ x: xsAll[k], lo, hi, band: name });
+      }
+      if (invisible) {
+        names.push(name);
+        colors.push(typeof color === "string" ? color : COLORWAY[(names.length - 1) % COLORWAY.length]);
+        dashes.push([]);
+        if (tr.showlegend !== false) legendNames.push(name);
+        return;
+      }
+    }
     names.push(name);
     if (tr.showlegend !== false) legendNames.push(name);
     colors.push(typeof color === "string" ? color : COLORWAY[(names.length - 1) % COLORWAY.length]);
@@ -221,6 +244,12 @@ export function toVegaLite(traces: Trace[], layout: Layout = {}): { spec: Record
   const xAxis = xType === "ordinal" ? { labelAngle: tilt ? -35 : 0, labelAlign: tilt ? "right" : "center", labelOverlap: false, labelLimit: 0 } : { labelAngle: 0, labelOverlap: "greedy" };
   const x = { field: "x", type: xType, title: xTitle, scale: xScale, sort: xReversed && xType === "ordinal" ? "descending" : null, axis: xAxis };
   const y = { field: "y", type: "quantitative", title: yTitle, scale: yScale };
+  // Bands are drawn first, under the lines, one area layer each in its run's colour (a fixed mark
+  // colour: no scale, so no legend entry); y2 joins the band's two edges.
+  for (const band of [...new Set(bandRows.map((r) => String(r.band)))]) {
+    const fill = colors[names.indexOf(band)];
+    layers.push({ data: { values: bandRows.filter((r) => r.band === band) }, mark: { type: "area", color: fill, opacity: 0.2, clip: true }, encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle, scale: yScale, stack: null }, y2: { field: "hi" } } });
+  }
   if (barRows.length) {
     layers.push({ data: { values: barRows }, mark: "bar", encoding: { x, y, color, xOffset: { field: "series", sort: names } } });
   }
@@ -402,6 +431,40 @@ export function describeFigure(traces: Trace[], layout: Layout = {}): string {
   const title = titleText(layout.title) ?? "figure";
   const parts = traces.map((t) => `${t.name ?? t.type ?? "trace"}${t.y ? ` (${(t.y as ArrayLike<unknown>).length} points)` : ""}`);
   return `[${title}: ${parts.join(", ")}]`;
+}
+
+/**
+ * A learning curve over several seeds as plotly traces of one colour: a shaded band from the
+ * lowest to the highest seed at each x (`spread: "minmax"`, the default) or mean ± one standard
+ * deviation (`"std"`, ddof 1), then the mean line, named `name` (the band is left out of the
+ * legend). `runs[i][k]` is seed i's value at `x[k]`; non-finite values are skipped, and a point is
+ * kept where at least one seed has a value. Both views draw it: plotly fills "tonexty", the static
+ * twin draws the same band as a Vega area.
+ */
+export function seedBand(name: string, x: ArrayLike<number>, runs: ArrayLike<number>[], opts: { color: string; spread?: "minmax" | "std"; dash?: string; mode?: string } ): Trace[] {
+  const xs: number[] = [], lo: number[] = [], hi: number[] = [], mid: number[] = [];
+  for (let k = 0; k < x.length; k++) {
+    const v = runs.map((r) => r[k]).filter((y): y is number => typeof y === "number" && Number.isFinite(y));
+    if (!v.length) continue;
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) * (b - m), 0) / (v.length - 1)) : 0;
+    xs.push(x[k]);
+    mid.push(m);
+    lo.push(opts.spread === "std" ? m - sd : Math.min(...v));
+    hi.push(opts.spread === "std" ? m + sd : Math.max(...v));
+  }
+  const band = opts.spread === "std" ? "mean ± std" : "min–max";
+  return [
+    { type: "scatter", mode: "lines", name: `${name}: ${band} (lower)`, x: xs, y: lo, line: { color: opts.color, width: 0 }, showlegend: false, hoverinfo: "skip" },
+    { type: "scatter", mode: "lines", name: `${name}: ${band} over ${runs.length} seeds`, x: xs, y: hi, fill: "tonexty", fillcolor: hexWithAlpha(opts.color, 0.2), line: { color: opts.color, width: 0 }, showlegend: false, hoverinfo: "skip" },
+    { type: "scatter", mode: opts.mode ?? "lines", name, x: xs, y: mid, line: { color: opts.color, ...(opts.dash ? { dash: opts.dash } : {}) }, marker: { color: opts.color } },
+  ];
+}
+
+/** `#rrggbb` as `rgba(r,g,b,alpha)` (plotly's fill colour); other colours are returned as they are. */
+function hexWithAlpha(color: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  return m ? `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})` : color;
 }
 
 export interface PlotOptions {
