@@ -128,6 +128,45 @@ export function fisherVectorProduct(net: Mlp, x: tf.Tensor2D, pOld: tf.Tensor2D,
     });
 }
 
+/**
+ * The trust-region step both of TRPO's fits take (the policy's and, with vfFit "trustRegion", the
+ * value function's): x solves A x = g by `cgIters` steps of conjugate gradient, A = F + βI given
+ * as the product `fvp`; the full step s = √(2δ / xᵀAx) · x has ½ sᵀAs = δ; a backtracking line
+ * search tries θ_0 + cᵏ s for k = 0 … backtrackIters − 1 and keeps the first whose measure
+ * (`measure(θ)`: [objective, KL̄], one download) passes `accept`. The variables are set to it, or
+ * left unchanged when none passes (`accepted` null, `backtracks` = backtrackIters).
+ */
+export function trustRegionStep(
+  vars: tf.Variable[],
+  fvp: (v: Float64Array) => Float64Array,
+  g: Float64Array,
+  maxKl: number,
+  o: { cgIters: number; backtrackCoef: number; backtrackIters: number },
+  measure: (theta: Float32Array) => ArrayLike<number>,
+  accept: (m: ArrayLike<number>) => boolean,
+): { accepted: ArrayLike<number> | null; backtracks: number } {
+  const xDir = conjugateGradient(fvp, g, o.cgIters);
+  const sFs = dot(xDir, fvp(xDir));
+  const scale = Math.sqrt((2 * maxKl) / Math.max(sFs, 1e-12));
+  profiler.end("cg");
+  profiler.begin("linesearch");
+  const theta0 = getFlat(vars);
+  const trial = new Float32Array(theta0.length);
+  let k = 0;
+  for (; k < o.backtrackIters; k++) {
+    const step = scale * Math.pow(o.backtrackCoef, k);
+    for (let i = 0; i < trial.length; i++) trial[i] = theta0[i] + step * xDir[i];
+    const m = measure(trial);
+    if (accept(m)) {
+      setFlat(vars, trial);
+      profiler.end("linesearch");
+      return { accepted: m, backtracks: k };
+    }
+  }
+  profiler.end("linesearch");
+  return { accepted: null, backtracks: k };
+}
+
 export class TRPO extends OnPolicyTrainer<TRPOOptions> {
   readonly algo = "trpo";
   readonly vfOptimizer: FlatAdam;
@@ -208,33 +247,17 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
         }
         return Float64Array.from(tf.add(flatten(fv), tf.mul(o.damping, vt)).dataSync());
       });
-    const xDir = conjugateGradient(fvp, g, o.cgIters);
-    const sFs = dot(xDir, fvp(xDir));
-    const scale = Math.sqrt((2 * o.maxKl) / Math.max(sFs, 1e-12));
-    profiler.end("cg");
-    profiler.begin("linesearch");
-    const theta0 = getFlat(vars);
-    const trial = new Float32Array(theta0.length);
-    let accepted = false;
-    let kl = 0;
-    let surrNew = surrOld;
-    let k = 0;
-    for (; k < o.backtrackIters; k++) {
-      const step = scale * Math.pow(o.backtrackCoef, k);
-      for (let i = 0; i < trial.length; i++) trial[i] = theta0[i] + step * xDir[i];
-      const res = tidyJs(() => {
+    const ls = trustRegionStep(vars, fvp, g, o.maxKl, o, (trial) =>
+      tidyJs(() => {
         const logits = net.apply(x, { params: unflatten(tf.tensor1d(trial), shapes) });
         return tf.stack([surrogate(logits), tf.mean(categoricalKl(c.oldLogits, logits))]).dataSync();
-      });
-      if (res[1] <= o.maxKl && res[0] > surrOld) {
-        accepted = true;
-        kl = res[1];
-        surrNew = res[0];
-        break;
-      }
-    }
-    if (accepted) setFlat(vars, trial);
-    profiler.end("linesearch");
+      }),
+      (res) => res[1] <= o.maxKl && res[0] > surrOld,
+    );
+    const accepted = ls.accepted !== null;
+    const k = ls.backtracks;
+    const kl = ls.accepted ? ls.accepted[1] : 0;
+    const surrNew = ls.accepted ? ls.accepted[0] : surrOld;
     profiler.end("policy");
     let vLoss: number;
     let vfMetrics: Metrics = {};
@@ -297,31 +320,18 @@ export class TRPO extends OnPolicyTrainer<TRPOOptions> {
         const vt = tf.tensor1d(Float32Array.from(v));
         return Float64Array.from(tf.add(flatten(gram.apply(unflatten(vt, shapes), 2 / (B * var_))), tf.mul(o.vfDamping, vt)).dataSync());
       });
-    const negG = g.map((v) => -v);
-    const xDir = conjugateGradient(fvp, negG, o.cgIters);
-    const sFs = dot(xDir, fvp(xDir));
-    const scale = Math.sqrt((2 * o.vfMaxKl) / Math.max(sFs, 1e-12));
-    const phi0 = getFlat(vars);
-    const trial = new Float32Array(phi0.length);
-    let accepted = false;
-    let kl = 0;
-    let lossAfter = lossBefore;
-    let k = 0;
-    for (; k < o.backtrackIters; k++) {
-      const step = scale * Math.pow(o.backtrackCoef, k);
-      for (let i = 0; i < trial.length; i++) trial[i] = phi0[i] + step * xDir[i];
-      const res = tidyJs(() => {
+    profiler.begin("cg");
+    const ls = trustRegionStep(vars, fvp, g.map((v) => -v), o.vfMaxKl, o, (trial) =>
+      tidyJs(() => {
         const v = net.apply(x, { params: unflatten(tf.tensor1d(trial), shapes) });
         return tf.stack([tf.div(tf.mean(tf.square(tf.sub(v, y))), var_), tf.div(tf.mean(tf.square(tf.sub(v, vOld))), var_)]).dataSync();
-      });
-      if (res[1] <= o.vfMaxKl && res[0] < lossBefore) {
-        accepted = true;
-        lossAfter = res[0];
-        kl = res[1];
-        break;
-      }
-    }
-    if (accepted) setFlat(vars, trial);
+      }),
+      (res) => res[1] <= o.vfMaxKl && res[0] < lossBefore,
+    );
+    const accepted = ls.accepted !== null;
+    const k = ls.backtracks;
+    const kl = ls.accepted ? ls.accepted[1] : 0;
+    const lossAfter = ls.accepted ? ls.accepted[0] : lossBefore;
     gram.dispose();
     lin.dispose();
     y.dispose();
