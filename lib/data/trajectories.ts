@@ -178,21 +178,43 @@ export interface Transitions {
   terminated: Uint8Array;
   /** 1 where the time limit cut the episode after this transition. */
   truncated: Uint8Array;
+  /** The subsampling start kept in each trajectory (0 without subsampling), [trajectories]. */
+  offsets?: Int32Array;
+}
+
+/**
+ * The stream the subsampling offsets are drawn from when a trainer is given `demoOffsetSeed`
+ * (BC's and the adversarial trainers' option of that name): one stream of its own, so every
+ * trainer given the same seed keeps the same expert pairs. The paper's code draws them from
+ * numpy's `RandomState(0)` in `load_dataset`, the same for BC, GAIL, FEM and GTAL and for every run.
+ */
+export function demoOffsetRng(seed: number): Rng {
+  return new Rng(seed);
 }
 
 /**
  * Flattens trajectories into transitions, keeping every `every`-th step starting at a
- * random offset per trajectory when `rng` is given (the GAIL paper kept every 10th
- * CartPole pair and every 5th Acrobot pair), else at offset 0.
+ * random offset per trajectory when `rng` is given (one `rng.int(every)` per trajectory, in
+ * order; the GAIL paper kept every 10th CartPole pair and every 5th Acrobot pair), at the given
+ * `offsets` (one per trajectory, each in [0, every)), else at offset 0.
  */
-export function toTransitions(set: DemoSet, opts: { every?: number; rng?: Rng } = {}): Transitions {
+export function toTransitions(set: DemoSet, opts: { every?: number; rng?: Rng; offsets?: ArrayLike<number> } = {}): Transitions {
   const every = opts.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new GanrlError(`subsampling 'every' must be a positive integer, got ${describe(every)}`);
-  const picks: [Trajectory, number][] = [];
-  for (const t of set.trajectories) {
-    const offset = opts.rng && every > 1 ? opts.rng.int(every) : 0;
-    for (let k = offset; k < t.actions.length; k += every) picks.push([t, k]);
+  const given = opts.offsets;
+  if (given !== undefined) {
+    if (given.length !== set.trajectories.length) throw new GanrlError(`${given.length} subsampling offsets given for ${set.trajectories.length} trajectories; give one per trajectory`);
+    for (let i = 0; i < given.length; i++) {
+      if (!Number.isInteger(given[i]) || given[i] < 0 || given[i] >= every) throw new GanrlError(`subsampling offset ${i} is ${describe(given[i])}; offsets are integers in [0, ${every})`);
+    }
   }
+  const picks: [Trajectory, number][] = [];
+  const offsets = new Int32Array(set.trajectories.length);
+  set.trajectories.forEach((t, ti) => {
+    const offset = given !== undefined ? given[ti] : opts.rng && every > 1 ? opts.rng.int(every) : 0;
+    offsets[ti] = offset;
+    for (let k = offset; k < t.actions.length; k += every) picks.push([t, k]);
+  });
   const n = picks.length;
   const d = set.obsDim;
   const out: Transitions = {
@@ -204,6 +226,7 @@ export function toTransitions(set: DemoSet, opts: { every?: number; rng?: Rng } 
     rewards: new Float32Array(n),
     terminated: new Uint8Array(n),
     truncated: new Uint8Array(n),
+    offsets,
   };
   picks.forEach(([t, k], i) => {
     out.obs.set(t.obs[k], i * d);

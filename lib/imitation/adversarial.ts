@@ -62,7 +62,7 @@ import {
   evaluate,
   addEntropyBonus,
 } from "../rl";
-import { DemoSet } from "../data";
+import { DemoSet, demoOffsetRng } from "../data";
 import { makeEnv } from "../envs";
 import { DemoSource, Samples, SamplesJson, resolveDemos, expertSamples, withAbsorbingRows, concatSamples, samplesToJson, samplesFromJson } from "./demos";
 import { Discriminator, DiscriminatorJson, DiscTrainOptions } from "./discriminator";
@@ -75,6 +75,8 @@ export interface AdversarialOptions {
   demos: DemoSource;
   /** Keep every k-th expert pair (the paper: 10 on CartPole, 5 on Acrobot; 1 keeps all). */
   demoEvery: number;
+  /** Seed of the subsampling offsets' own stream (`demoOffsetRng`: BC given the same seed keeps the same pairs); null: drawn from the discriminator's stream. */
+  demoOffsetSeed: number | null;
   /** Policy optimiser: "trpo" (the paper's), "ppo" or "reinforce". */
   generator: GeneratorName;
   /** Options of the generator (`TRPOOptions`, `PPOOptions` or `ReinforceOptions`), minus envId, seed, rewardFn. */
@@ -143,6 +145,7 @@ export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze(
   envId: "CartPole-v1",
   demos: "",
   demoEvery: 1,
+  demoOffsetSeed: null,
   generator: "trpo" as GeneratorName,
   generatorOptions: {},
   genEntCoef: null,
@@ -241,6 +244,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     checkSeed(o.seed);
     ensure((GENERATORS as readonly string[]).includes(o.generator), () => `unknown generator ${describe(o.generator)}; valid: ${GENERATORS.join(", ")}`);
     checkPositiveInt(o.demoEvery, "demoEvery");
+    if (o.demoOffsetSeed !== null) checkSeed(o.demoOffsetSeed, "demoOffsetSeed");
     checkNumber(o.discLr, "discLr", 0);
     checkNumber(o.discBeta1, "discBeta1", 0, 1);
     checkPositiveInt(o.discSteps, "discSteps");
@@ -259,7 +263,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     this.demos = resolveDemos(o.demos, o.envId);
     this.rng = new Rng(deriveSeed(o.seed, 0xd15c));
     this.horizon = makeEnv(o.envId).maxEpisodeSteps;
-    this.expert = expertSamples(this.demos, { every: o.demoEvery, rng: this.rng, absorbingHorizon: o.absorbing ? this.horizon : null }).samples;
+    this.expert = expertSamples(this.demos, { every: o.demoEvery, rng: o.demoOffsetSeed === null ? this.rng : demoOffsetRng(o.demoOffsetSeed), absorbingHorizon: o.absorbing ? this.horizon : null }).samples;
     const stats = new RunningMeanStd(this.demos.obsDim);
     const obs = this.expertObservations();
     stats.update(obs, obs.length / this.demos.obsDim);
@@ -361,6 +365,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
    * per-environment step counters carried across rollouts (rows are laid out [steps, envs]).
    */
   protected remainingHorizon(input: RewardInput): Int32Array {
+    // a whole-episode batch (generator option wholeEpisodes) is one stream of complete episodes, laid out [T, 1]
+    if (this.gen.batch.nEnvs !== this.episodeSteps.length) this.episodeSteps = new Int32Array(this.gen.batch.nEnvs);
     const N = this.episodeSteps.length;
     ensure(input.n % N === 0, "rollout size is not a multiple of the number of environments");
     const rem = new Int32Array(input.n);

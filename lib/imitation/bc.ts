@@ -7,11 +7,15 @@
  * early stopping: the returned policy is the iterate with the best validation score (the paper:
  * validation accuracy, over up to 1001 iterations of batch 128 at learning rate 1e-3). The policy
  * is a `CategoricalPolicy` whose inputs are standardised with the expert's state statistics
- * (saved with it), usable by `evaluate`.
+ * (saved with it), usable by `evaluate`: those of the training pairs by default, or of every kept
+ * expert pair, training and validation alike, with `normalizeFrom: "all"` (the paper's code:
+ * `policy.update_obsnorm(exobs)` on the whole subsampled dataset before the split). With
+ * `demoOffsetSeed` the subsampling offsets come from a stream of their own (`demoOffsetRng`), so
+ * GAIL, FEM and GTAL given the same `demoOffsetSeed` keep exactly the same expert pairs.
  */
 import { tf, Rng, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe } from "../core";
 import { CategoricalPolicy, RunningMeanStd, Activation, getFlat, setFlat, FlatAdam } from "../nn";
-import { splitIndices, toTransitions, DemoSet } from "../data";
+import { splitIndices, toTransitions, demoOffsetRng, DemoSet } from "../data";
 import { DemoSource, resolveDemos } from "./demos";
 
 export interface BCOptions {
@@ -39,6 +43,10 @@ export interface BCOptions {
   selectBy: "accuracy" | "loss";
   /** Standardise inputs with the expert's state statistics. */
   normalizeObs: boolean;
+  /** Whose statistics: the training split's ("train") or every kept expert pair's ("all", the paper's). */
+  normalizeFrom: "train" | "all";
+  /** Seed of the subsampling offsets' own stream (`demoOffsetRng`); null: drawn from the run's stream (`seed`) before the split. */
+  demoOffsetSeed: number | null;
   /** Seed of the split, the subsampling, the minibatches and the initial weights. */
   seed: number;
 }
@@ -56,6 +64,8 @@ export const BC_DEFAULTS: Readonly<BCOptions> = Object.freeze({
   patience: null,
   selectBy: "accuracy" as const,
   normalizeObs: true,
+  normalizeFrom: "train" as const,
+  demoOffsetSeed: null,
   seed: 0,
 });
 
@@ -75,6 +85,8 @@ export interface BCResult {
   bestValAccuracy: number;
   /** Steps actually run (≤ `iterations` with patience). */
   iterations: number;
+  /** The subsampling start kept in each trajectory, [trajectories]. */
+  offsets: Int32Array;
   /** Training and validation pairs. */
   nTrain: number;
   nValidation: number;
@@ -97,18 +109,24 @@ export function trainBC(demos: DemoSource, opts: Partial<BCOptions> = {}): BCRes
   checkPositiveInt(o.evalEvery, "evalEvery");
   if (o.patience !== null) checkPositiveInt(o.patience, "patience");
   ensure(o.selectBy === "accuracy" || o.selectBy === "loss", () => `selectBy must be "accuracy" or "loss", got ${describe(o.selectBy)}`);
+  ensure(o.normalizeFrom === "train" || o.normalizeFrom === "all", () => `normalizeFrom must be "train" or "all", got ${describe(o.normalizeFrom)}`);
+  if (o.demoOffsetSeed !== null) checkSeed(o.demoOffsetSeed, "demoOffsetSeed");
   const t0 = Date.now();
   const set: DemoSet = resolveDemos(demos, o.envId);
   const rng = new Rng(o.seed);
-  const tr = toTransitions(set, { every: o.demoEvery, rng: o.demoEvery > 1 ? rng : undefined });
+  const offsetRng = o.demoOffsetSeed === null ? rng : demoOffsetRng(o.demoOffsetSeed);
+  const tr = toTransitions(set, { every: o.demoEvery, rng: o.demoEvery > 1 ? offsetRng : undefined });
   ensure(tr.n >= 2, `behavioural cloning needs at least 2 expert pairs, got ${tr.n}; use a smaller demoEvery or more trajectories`);
   const { train, validation } = splitIndices(tr.n, o.validationFraction, rng);
   const d = tr.obsDim;
   const norm = o.normalizeObs ? new RunningMeanStd(d) : null;
   if (norm) {
-    const xs = new Float32Array(train.length * d);
-    train.forEach((i, k) => xs.set(tr.obs.subarray(i * d, (i + 1) * d), k * d));
-    norm.update(xs, train.length);
+    if (o.normalizeFrom === "all") norm.update(tr.obs, tr.n);
+    else {
+      const xs = new Float32Array(train.length * d);
+      train.forEach((i, k) => xs.set(tr.obs.subarray(i * d, (i + 1) * d), k * d));
+      norm.update(xs, train.length);
+    }
     norm.frozen = true;
   }
   const policy = new CategoricalPolicy({ obsDim: d, nActions: set.nActions, hidden: o.hidden, activation: o.activation, obsNorm: norm }, rng.fork());
@@ -201,6 +219,7 @@ export function trainBC(demos: DemoSource, opts: Partial<BCOptions> = {}): BCRes
     bestValLoss: best.loss,
     bestValAccuracy: best.acc,
     iterations: it,
+    offsets: tr.offsets ?? new Int32Array(set.trajectories.length),
     nTrain: nT,
     nValidation: validation.length,
     selectionSet: { n: valIdx.length, obs: valData.obs, actions: valData.act },

@@ -2,11 +2,15 @@
  * The loop every on-policy algorithm shares (REINFORCE, PPO, TRPO), as in SB3's
  * `OnPolicyAlgorithm`: collect `nSteps` vector steps → relabel rewards with the `RewardFn` →
  * GAE(λ) → algorithm-specific `update` → update obs-normalisation stats → metrics → callback.
+ *
+ * With `wholeEpisodes` a batch is instead complete episodes only, at least `numEnvs × nSteps`
+ * pairs of them, every one started from a reset in this batch (the GAIL paper's sampler,
+ * `min_total_sa`; see `RolloutCollector.collectEpisodes`); its size varies from batch to batch.
  */
 import { tf, Rng, ensure, checkPositiveInt, checkNumber, checkSeed, profiler } from "../core";
 import { CategoricalPolicy, ValueNet, RunningMeanStd, Activation } from "../nn";
 import { makeVecEnv } from "../envs";
-import { RolloutBatch, RolloutCollector } from "./rollout";
+import { RolloutBatch, RolloutCollector, EpisodeStats } from "./rollout";
 import { VecEnvLike, RewardFn, RewardInput, envReward, Metrics, LearnOptions, LearnResult } from "./types";
 import { TrainerCheckpoint, checkCheckpoint, loadOptimizer, EpisodeWindow, buildCheckpoint } from "./common";
 
@@ -30,6 +34,8 @@ export interface OnPolicyOptions {
   activation: Activation;
   /** Normalise observations with running statistics (saved with the policy). */
   normalizeObs: boolean;
+  /** Batches of complete episodes only, at least numEnvs × nSteps pairs (the GAIL paper's `min_total_sa`); false: exactly nSteps vector steps, episodes running on across batches. */
+  wholeEpisodes: boolean;
   /** Reward source (default: the environment's reward). Not saved in checkpoints. */
   rewardFn?: RewardFn | null;
   /** Seed of everything: weights, sampling, shuffles, environments. */
@@ -46,6 +52,7 @@ export const ON_POLICY_DEFAULTS: Readonly<OnPolicyOptions> = Object.freeze({
   hidden: [64, 64],
   activation: "tanh" as Activation,
   normalizeObs: false,
+  wholeEpisodes: false,
   rewardFn: null,
   seed: 0,
 });
@@ -57,7 +64,11 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
   readonly policy: CategoricalPolicy;
   readonly value: ValueNet;
   readonly obsNorm: RunningMeanStd | null;
-  readonly batch: RolloutBatch;
+  /** The batch being collected or last collected (a new one every rollout with `wholeEpisodes`). */
+  get batch(): RolloutBatch {
+    return this._batch;
+  }
+  private _batch: RolloutBatch;
   /** Stream for shuffles and algorithm randomness. */
   readonly rng: Rng;
   /** Stream for action sampling. */
@@ -90,7 +101,7 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
     );
     this.value = new ValueNet({ obsDim, hidden: opts.hidden, activation: opts.activation, obsNorm: this.obsNorm }, this.rng.fork());
     this.sampleRng = this.rng.fork();
-    this.batch = new RolloutBatch(opts.nSteps, this.env.numEnvs, obsDim);
+    this._batch = new RolloutBatch(opts.nSteps, this.env.numEnvs, obsDim);
     this.collector = new RolloutCollector(this.env, opts.seed);
     this.rewardFn = opts.rewardFn ?? envReward;
   }
@@ -115,13 +126,19 @@ export abstract class OnPolicyTrainer<O extends OnPolicyOptions> {
   }
 
   /**
-   * Collects one rollout (`nSteps` vector steps) with the current policy into `batch`, records the
+   * Collects one rollout (`nSteps` vector steps, or with `wholeEpisodes` complete episodes of at
+   * least numEnvs × nSteps pairs into a new batch) with the current policy into `batch`, records the
    * finished episodes, and returns the transitions (views of the batch). `batch.rewards` is left
    * to the caller (`batch.relabel`, `batch.setRewards`) before `improve`.
    */
   collect(): RewardInput {
     this.collectStart = Date.now();
-    const stats = this.collector.collect(this.policy, this.value, this.batch, this.sampleRng);
+    let stats: EpisodeStats;
+    if (this.opts.wholeEpisodes) {
+      const got = this.collector.collectEpisodes(this.policy, this.value, this.env.numEnvs * this.opts.nSteps, this.sampleRng, this.rng.nextSeed());
+      this._batch = got.batch;
+      stats = got.stats;
+    } else stats = this.collector.collect(this.policy, this.value, this.batch, this.sampleRng);
     stats.returns.forEach((r, i) => this.episodes.push(r, stats.lengths[i]));
     return this.batch.rewardInput();
   }

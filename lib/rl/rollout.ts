@@ -200,4 +200,101 @@ export class RolloutCollector {
     profiler.end("rollout");
     return stats;
   }
+
+  /**
+   * Collects complete episodes only, as the GAIL paper's sampler does (`sim_mp` with
+   * `min_total_sa`): every environment is reset (env i with `seed + i`), and each runs episode
+   * after episode until `minPairs` pairs have been collected over all environments (finished
+   * episodes and those in progress); from then on an environment whose episode ends starts no new
+   * one (its further steps are discarded), and collection stops when every environment's last
+   * episode has ended. So the batch holds ≥ `minPairs` pairs, every episode whole, none cut by
+   * the batch boundary (with one environment exactly the paper's sequential sampler: the last
+   * episode started before `minPairs` is finished, the overshoot is under one episode).
+   *
+   * Returns a new `RolloutBatch` laid out [T, 1]: the episodes one after another in the order
+   * they ended, so GAE (which restarts at every terminated/truncated row) treats them as one
+   * stream; its last row ends an episode, so `lastValues` is never read. Values are computed
+   * in one batched call afterwards, as in `collect`.
+   */
+  collectEpisodes(policy: CategoricalPolicy, value: ValueNet, minPairs: number, rng: Rng, seed: number): { batch: RolloutBatch; stats: EpisodeStats } {
+    const { numEnvs: N, obsDim: D } = this.env;
+    ensure(Number.isInteger(minPairs) && minPairs >= 1, () => `collectEpisodes: minPairs must be a positive integer, got ${minPairs}`);
+    const nA = policy.nActions;
+    if (this.logits.length !== N * nA) this.logits = new Float64Array(N * nA);
+    this.obs.set(this.env.reset(seed));
+    /** Rows of each environment's episode in progress, and the finished episodes in the order they ended. */
+    type Ep = { obs: number[]; nextObs: number[]; actions: number[]; logProb: number[]; rewards: number[]; terminated: boolean; truncated: boolean; ret: number; len: number };
+    const fresh = (): Ep => ({ obs: [], nextObs: [], actions: [], logProb: [], rewards: [], terminated: false, truncated: false, ret: 0, len: 0 });
+    const cur: Ep[] = Array.from({ length: N }, fresh);
+    const active = new Uint8Array(N).fill(1);
+    let nActive = N;
+    const done: Ep[] = [];
+    let collected = 0;
+    profiler.begin("rollout");
+    while (nActive > 0) {
+      profiler.begin("policy");
+      sampleCategorical(policy.logitsArray(this.obs, this.logits), N, nA, rng, false, nA, 0, this.act);
+      profiler.end("policy");
+      profiler.begin("env");
+      const r = this.env.step(this.act.actions);
+      profiler.end("env");
+      for (let e = 0; e < N; e++) {
+        if (!active[e]) continue;
+        const ep = cur[e];
+        for (let j = 0; j < D; j++) ep.obs.push(this.obs[e * D + j]);
+        ep.actions.push(this.act.actions[e]);
+        ep.logProb.push(this.act.logProb[e]);
+        ep.rewards.push(r.rewards[e]);
+        collected++;
+        if (r.terminated[e] || r.truncated[e]) {
+          // critical: the obs row already holds the NEXT episode's first obs; s_{t+1} is finalObs.
+          for (let j = 0; j < D; j++) ep.nextObs.push(r.finalObs[e * D + j]);
+          ep.terminated = !!r.terminated[e];
+          ep.truncated = !r.terminated[e];
+          ep.ret = r.episodeReturn[e];
+          ep.len = r.episodeLength[e];
+          done.push(ep);
+          cur[e] = fresh();
+          if (collected >= minPairs) {
+            active[e] = 0;
+            nActive--;
+          }
+        } else for (let j = 0; j < D; j++) ep.nextObs.push(r.obs[e * D + j]);
+      }
+      this.obs.set(r.obs);
+    }
+    const batch = new RolloutBatch(collected, 1, D);
+    const stats: EpisodeStats = { returns: [], lengths: [] };
+    const truncRows: number[] = [];
+    let row = 0;
+    for (const ep of done) {
+      const T = ep.actions.length;
+      batch.obs.set(ep.obs, row * D);
+      batch.nextObs.set(ep.nextObs, row * D);
+      batch.actions.set(ep.actions, row);
+      batch.logProb.set(ep.logProb, row);
+      batch.envRewards.set(ep.rewards, row);
+      const last = row + T - 1;
+      batch.terminated[last] = ep.terminated ? 1 : 0;
+      batch.truncated[last] = ep.truncated ? 1 : 0;
+      if (ep.truncated) truncRows.push(last);
+      stats.returns.push(ep.ret);
+      stats.lengths.push(ep.len);
+      row += T;
+    }
+    ensure(row === collected, "internal: collectEpisodes lost rows");
+    // one value call: [s_0 … s_{T−1} | finalObs of the cut-off rows]
+    profiler.begin("values");
+    const K = truncRows.length;
+    const inp = new Float32Array((collected + K) * D);
+    inp.set(batch.obs);
+    truncRows.forEach((i, k) => inp.set(batch.nextObs.subarray(i * D, (i + 1) * D), (collected + k) * D));
+    const v = value.predictArray(inp);
+    batch.values.set(v.subarray(0, collected));
+    truncRows.forEach((i, k) => (batch.bootstrapValues[i] = v[collected + k]));
+    batch.lastValues[0] = 0;
+    profiler.end("values");
+    profiler.end("rollout");
+    return { batch, stats };
+  }
 }

@@ -4,7 +4,8 @@ import * as assert from "node:assert/strict";
 import { initBackend, tf, Rng } from "../../lib/core";
 import { CategoricalPolicy } from "../../lib/nn";
 import { evaluate } from "../../lib/rl";
-import { trainBC, BCResult, handCodedExpert, recordDemos } from "../../lib/imitation";
+import { trainBC, BCResult, BCOptions, handCodedExpert, recordDemos, GAIL } from "../../lib/imitation";
+import { loadDemos, toTransitions, demoOffsetRng } from "../../lib/data";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -72,4 +73,45 @@ test("BC: early stopping with patience, subsampling, and clear errors", () => {
   assert.throws(() => trainBC(demos, { envId: "Acrobot-v1" }), /holds demonstrations for CartPole-v1, not Acrobot-v1/);
   assert.throws(() => trainBC(demos, { envId: "CartPole-v1", lr: -1 }), /lr must be a finite number/);
   assert.throws(() => trainBC(demos, { envId: "CartPole-v1", epochs: 3 } as never), /unknown option 'epochs' for trainBC/);
+});
+
+test("normalizeFrom 'all': BC's input statistics are those of every kept expert pair, training and validation alike (the paper's)", () => {
+  const set = loadDemos("data/demos/Acrobot-v0/traj-4.json", "Acrobot-v0");
+  const base: Partial<BCOptions> = { envId: "Acrobot-v0", demoEvery: 5, hidden: [8], iterations: 2, evalEvery: 1, demoOffsetSeed: 7, seed: 4 };
+  const all = trainBC(set, { ...base, normalizeFrom: "all" });
+  const tr = toTransitions(set, { every: 5, offsets: all.offsets });
+  assert.equal(tr.n, all.nTrain + all.nValidation);
+  const d = tr.obsDim;
+  const stats = all.policy.obsNorm!.toJSON();
+  for (let j = 0; j < d; j++) {
+    let m = 0;
+    for (let i = 0; i < tr.n; i++) m += tr.obs[i * d + j] / tr.n;
+    let v = 0;
+    for (let i = 0; i < tr.n; i++) v += (tr.obs[i * d + j] - m) ** 2 / tr.n;
+    assert.ok(Math.abs(stats.mean[j] - m) < 1e-5 * (1 + Math.abs(m)), `mean[${j}] ${stats.mean[j]}, all pairs' ${m}`);
+    assert.ok(Math.abs(stats.var[j] - v) < 1e-4 * (1 + v), `var[${j}] ${stats.var[j]}, all pairs' ${v}`);
+  }
+  // the default standardises with the training split's statistics, which differ
+  const train = trainBC(set, base);
+  assert.notDeepEqual(train.policy.obsNorm!.toJSON().mean, stats.mean);
+  assert.throws(() => trainBC(set, { ...base, normalizeFrom: "val" as never }), /normalizeFrom must be "train" or "all"/);
+  all.policy.dispose();
+  train.policy.dispose();
+});
+
+test("demoOffsetSeed: GAIL and BC given the same seed keep exactly the same subsampled expert pairs", () => {
+  const file = "data/demos/Acrobot-v0/traj-10.json";
+  const set = loadDemos(file, "Acrobot-v0");
+  for (const s of [0, 3]) {
+    const bc = trainBC(set, { envId: "Acrobot-v0", demoEvery: 5, hidden: [8], iterations: 1, evalEvery: 1, demoOffsetSeed: s, seed: 1 });
+    const gail = new GAIL({ envId: "Acrobot-v0", demos: file, demoEvery: 5, demoOffsetSeed: s, absorbing: false, generatorOptions: { numEnvs: 1, nSteps: 8, hidden: [8] }, discHidden: [8], seed: 9 });
+    const kept = toTransitions(set, { every: 5, offsets: bc.offsets });
+    assert.equal(gail.expert.n, kept.n);
+    assert.deepEqual(Array.from(gail.expert.obs), Array.from(kept.obs), `seed ${s}: GAIL's expert rows are not BC's pairs`);
+    assert.deepEqual(Array.from(gail.expert.actions), Array.from(kept.actions));
+    // and they are the offsets' own stream, not the run seeds'
+    assert.deepEqual(Array.from(bc.offsets), Array.from({ length: 10 }, ((r) => () => r.int(5))(demoOffsetRng(s))));
+    bc.policy.dispose();
+    gail.dispose();
+  }
 });
