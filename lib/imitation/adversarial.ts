@@ -85,7 +85,7 @@ export interface AdversarialOptions {
   genEntCoef: number | null;
   /** λ of the paper's −λ H(π): reward bonus −λ log π(a_t|s_t) (an unbiased causal-entropy term; positive, so it favours long episodes). */
   causalEntropyCoef: number;
-  /** Standardise the policy's (and value's) inputs with the expert's state statistics, frozen (the paper). */
+  /** Standardise the policy's (and value's) inputs with the expert's state statistics, frozen (the paper's code starts from them but keeps updating them on policy batches: see README, "Where we differ"). */
   policyNormFromExpert: boolean;
   /** α_D, the discriminator's Adam learning rate. */
   discLr: number;
