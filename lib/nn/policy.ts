@@ -226,6 +226,8 @@ export class CategoricalPolicy implements Policy {
 
   dispose(): void {
     this.net.dispose();
+    // frees the normaliser's cached tensors; a network sharing it rebuilds them on its next call
+    this.obsNorm?.dispose();
   }
 }
 
@@ -284,6 +286,8 @@ export class ValueNet {
 
   dispose(): void {
     this.net.dispose();
+    // frees the normaliser's cached tensors; a network sharing it rebuilds them on its next call
+    this.obsNorm?.dispose();
   }
 }
 

@@ -56,8 +56,7 @@ test("the right answer is accepted, a wrong one refused with a hint, for every l
       assert.equal(r.ok, false, `${id} accepted the wrong answer ${wrong}`);
       assert.match(r.message, /Hint: /);
     }
-    // 08.3 trains BC, and trainBC itself leaves 2 tensors per call (lib/imitation, reported); every other check leaves none
-    if (id !== "08.3") leaked += tf.memory().numTensors - before;
+    leaked += tf.memory().numTensors - before;
   }
   assert.equal(leaked, 0, "the checks leave no tensors behind");
 });

@@ -125,3 +125,20 @@ test("spectral norm: power iteration drives σ(W/σ) to 1; u persists and is sav
   x.dispose();
   m.dispose();
 });
+
+test("a policy and a value net with an observation normaliser free its cached tensors when disposed (shared: rebuilt on use)", () => {
+  const before = tf.memory().numTensors;
+  const norm = new RunningMeanStd(4);
+  norm.update(new Float32Array([1, 2, 3, 4, 2, 3, 4, 5]), 2);
+  const pi = new CategoricalPolicy({ obsDim: 4, nActions: 2, hidden: [8], obsNorm: norm }, new Rng(1));
+  const v = new ValueNet({ obsDim: 4, hidden: [8], obsNorm: norm }, new Rng(2));
+  const x = tf.tensor2d([[1, 2, 3, 4]]);
+  const l0 = tf.tidy(() => pi.logits(x).arraySync());
+  pi.dispose();
+  const v0 = tf.tidy(() => v.predict(x).arraySync());
+  assert.ok(Number.isFinite(v0[0]), "the value net rebuilds the shared normaliser's tensors");
+  v.dispose();
+  x.dispose();
+  assert.ok(l0[0].every(Number.isFinite));
+  assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+});
