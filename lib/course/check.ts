@@ -12,6 +12,7 @@ import {
   psiGAConjugate, optimalDiscriminator, rewardSlope, tabularGail, TabularMDP, Policy,
 } from "../tabular";
 import { showMarkdown } from "../viz";
+import { EXERCISES_11 } from "./exercises-11";
 
 /** One exercise: where it is, what it asks, how to compute its answer, how close an answer must be. */
 export interface Exercise {
@@ -159,6 +160,7 @@ export const EXERCISES: readonly Exercise[] = Object.freeze([
     relTol: 1e-6,
     hint: "tabularGail({ ..., reward: \"logD\" }), then l1Distance(result.rho, rhoE)",
   },
+  ...EXERCISES_11,
 ]);
 
 /** The exercise with this id, or a GanrlError listing the valid ids. */
