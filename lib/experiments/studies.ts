@@ -190,10 +190,9 @@ export const irlStudy: Study = {
     const quick = o.quick === true;
     const backend = plannedBackend();
     const cover: RunSpec[] = [];
-    // seed-major, so that an interrupted sweep has every task's first seeds
-    for (let seed = 0; seed < seeds; seed++) {
-      for (const envId of IRL_ENVS) {
-        const expertSha256 = sha256File(path.join(repoRoot, "data", "experts", `${envId}.json`));
+    for (const envId of IRL_ENVS) {
+      const expertSha256 = sha256File(path.join(repoRoot, "data", "experts", `${envId}.json`));
+      for (let seed = 0; seed < seeds; seed++) {
         cover.push({ id: `irl/${quick ? "quick/" : ""}${envId}/seed${seed}`, params: JSON.parse(JSON.stringify({ envId, seed, quick, config: irlConfig(envId, quick), ppo: IRL_PPO, expertSha256, backend })) });
       }
     }
