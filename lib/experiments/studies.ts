@@ -16,7 +16,7 @@ import { createHash } from "crypto";
 import { GanrlError, repoRoot, parseIntegerText, parseListText, parseChoice, currentBackend } from "../core";
 import { isEnvId } from "../envs";
 import { tableText } from "../viz/table";
-import { IRL_CONFIGS, IRL_PPO, irlConfig, transferRows, correlationRows, heatmapRows, IrlRunResult } from "../irl/experiment";
+import { IRL_CONFIGS, IRL_PPO, irlConfig, transferRows, correlationRows, heatmapRows, gclPartitionRows, IrlRunResult } from "../irl/experiment";
 import { WORLD_EXPERIMENT, quickConfig, aggregateRows, MetricRow } from "../worldmodel/experiment";
 import { WORLD_ENV_IDS, worldSpec } from "../worldmodel/spec";
 import { RunSpec, toCsv } from "./sweep";
@@ -180,12 +180,12 @@ const IRL_ENVS = Object.keys(IRL_CONFIGS);
 
 export const irlStudy: Study = {
   name: "irl",
-  summary: "adversarial inverse RL: AIRL's and GAIL's learned rewards against the true one (Pearson, Spearman, EPIC) and transferred to fresh learners in the original and changed dynamics",
+  summary: "inverse RL: AIRL's, GCL's and GAIL's learned rewards and their controls against the true one (Pearson, Spearman, EPIC) and transferred to fresh learners in the original and changed dynamics",
   examples: ["npx ganrl reproduce irl --seeds 3", "npx ganrl reproduce irl --seeds 3 --workers 1 --envs CartPole-v1", "npx ganrl reproduce irl --quick --seeds 1"],
   options: [seedsOption("3"), envsOption(IRL_ENVS, "the IRL study"), quickOption],
   task: { module: path.join(__dirname, "..", "irl", `experiment${path.extname(__filename)}`), fn: "irlRun" },
   workerEnv: backendEnv,
-  // 3 seeds × 2 environments took 50 minutes on 2 shared cores (≤ 1,000 s of a core per run)
+  // sized for about 400 s of a core per run (3 tasks × 3 seeds in an hour); estimate kept generous
   runSeconds: (s) => (s.params.quick === true ? 600 : 3600),
   plan(o) {
     const seeds = (o.seeds as number | undefined) ?? 3;
@@ -206,10 +206,12 @@ export const irlStudy: Study = {
     const t = transferRows(stored);
     const c = correlationRows(stored);
     const h = heatmapRows(stored);
+    const g = gclPartitionRows(stored);
     return [
       { file: "irl-transfer.csv", text: toCsv(t), rows: t.length, keyColumns: ["env", "dynamics", "reward"], print: toCsv(t) },
       { file: "irl-correlation.csv", text: toCsv(c), rows: c.length, keyColumns: ["env", "reward", "source"], print: toCsv(c) },
       { file: "irl-heatmap.csv", text: toCsv(h), rows: h.length },
+      { file: "irl-gcl-partition.csv", text: toCsv(g), rows: g.length, keyColumns: ["env"], print: toCsv(g) },
     ];
   },
 };

@@ -421,6 +421,17 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     return { rewards: r, metrics };
   }
 
+  /**
+   * Step 2 of a round (never called by the controls): trains the adversary on the fresh policy rows,
+   * with the replayed rounds' rows mixed in, against the expert's rows. A learner whose adversary
+   * trains on something else (guided cost learning: whole episodes with their sampler
+   * log-probabilities, `lib/irl/gcl.ts`) overrides this hook; `rollout` is the round's raw batch
+   * (rows [steps, envs]; `gen.batch.logProb` holds the sampler's log π(a|s) of each row).
+   */
+  protected updateDiscriminator(fresh: Samples, _rollout: RewardInput): Metrics {
+    return this.disc.update(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh, this.expert, this.rng);
+  }
+
   /** Keeps a round's policy rows for the next `discReplay` rounds' discriminator batches. */
   private remember(fresh: Samples): void {
     if (this.opts.discReplay === 0) return;
@@ -472,7 +483,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       profiler.begin("reward");
       // 2. train the discriminator on it (and the replayed rounds) against the expert's rows; the controls never train it
       profiler.begin("disc-update");
-      const discMetrics = o.control === "none" ? this.disc.update(this.replay.length ? concatSamples([fresh, ...this.replay]) : fresh, this.expert, this.rng) : {};
+      const discMetrics = o.control === "none" ? this.updateDiscriminator(fresh, rollout) : {};
       profiler.end("disc-update");
       this.remember(fresh);
       // 3. relabel the rollout with the discriminator's reward

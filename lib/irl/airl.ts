@@ -99,6 +99,20 @@ export interface AirlRewardParts {
 }
 
 /**
+ * The learned rewards' state features [n, obsDim (+1)] (AIRL's g and h, GCL's cost c): norm(s) =
+ * clip((s − μ_E)/σ_E, ±10) with `inputNorm` (else s), and, with `absorbing`, an indicator that is
+ * 1 only on absorbing rows (`absorbing` [n]), whose other features are zero. Call inside a tidy.
+ */
+export function rewardStateFeatures(obs: tf.Tensor2D, absorbing: tf.Tensor1D, inputNorm: RunningMeanStd | null, withIndicator: boolean): tf.Tensor2D {
+  let x: tf.Tensor2D = inputNorm ? inputNorm.apply(obs) : obs;
+  if (withIndicator) {
+    const keep = tf.sub(1, absorbing).reshape([-1, 1]);
+    x = tf.concat([tf.mul(x, keep), absorbing.reshape([-1, 1])], 1) as tf.Tensor2D;
+  }
+  return x;
+}
+
+/**
  * AIRL's reward network f: g (an MLP on state features, plus the one-hot action for the
  * state-action form) and, for the disentangled form, the potential h (an MLP on state features).
  * State features: norm(s) = clip((s − μ_E)/σ_E, ±10) (when `inputNorm`), and, with `absorbing`,
@@ -186,12 +200,7 @@ export class AirlRewardNet extends NeuralDiscriminator {
 
   /** State features [n, stateDim] of raw states `obs` [n, obsDim]; `absorbing` [n] marks s_a rows. */
   stateFeatures(obs: tf.Tensor2D, absorbing: tf.Tensor1D): tf.Tensor2D {
-    let x: tf.Tensor2D = this.opts.inputNorm ? this.opts.inputNorm.apply(obs) : obs;
-    if (this.opts.absorbing) {
-      const keep = tf.sub(1, absorbing).reshape([-1, 1]);
-      x = tf.concat([tf.mul(x, keep), absorbing.reshape([-1, 1])], 1) as tf.Tensor2D;
-    }
-    return x;
+    return rewardStateFeatures(obs, absorbing, this.opts.inputNorm, this.opts.absorbing);
   }
 
   /** h on state features `x`, zeroed where `keep` is 0 (absorbing rows); the disentangled form only. */

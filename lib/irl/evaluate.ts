@@ -43,6 +43,7 @@ import { Actor, RewardFn, RewardInput, PPO, PPOOptions, addEntropyBonus } from "
 import { meanStd } from "../core";
 import { withAbsorbingRows, toDiscBatch, GAIL, rewardFromLogit } from "../imitation";
 import { AIRL } from "./airl";
+import type { GclCostNet } from "./gcl";
 
 /**
  * A reward in the form R(s, a, s') = u(s, a) + γ φ(s') − φ(s) over S ∪ {s_a} (see the module
@@ -63,12 +64,7 @@ export function aliveReward(envId: string): number {
 
 /** The true reward as a `RewardModel`: aliveReward on S, 0 on s_a. */
 export function trueRewardModel(envId: string): RewardModel {
-  const alive = aliveReward(envId);
-  return {
-    name: "true",
-    u: (_obs, _actions, absorbing, n) => Float32Array.from({ length: n }, (_, i) => (absorbing[i] ? 0 : alive)),
-    potential: null,
-  };
+  return constantRewardModel("true", aliveReward(envId), 0);
 }
 
 function rows(obsDim: number, obs: Float32Array, actions: Int32Array, absorbing: Uint8Array, n: number) {
@@ -90,6 +86,17 @@ export function airlRewardModel(airl: AIRL, which: "g" | "f"): RewardModel {
     u: (obs, actions, absorbing, n) => parts(obs, actions, absorbing, n).g,
     potential: which === "f" && airl.opts.rewardType === "disentangled" ? (obs, absorbing, n) => parts(obs, new Int32Array(n), absorbing, n).h : null,
   };
+}
+
+/** A GCL cost network's u = −c (trained or, as the random-network control, as initialised) as a `RewardModel`. */
+export function costRewardModel(net: GclCostNet, name = "gcl"): RewardModel {
+  const d = net.opts.obsDim;
+  return { name, u: (obs, actions, absorbing, n) => net.logits(rows(d, obs, actions, absorbing, n)), potential: null };
+}
+
+/** A constant u ≡ `value` on S and `absorbingValue` on s_a (the controls: no information when equal; the floor alone when below). */
+export function constantRewardModel(name: string, value: number, absorbingValue = value): RewardModel {
+  return { name, u: (_obs, _actions, absorbing, n) => Float32Array.from({ length: n }, (_, i) => (absorbing[i] ? absorbingValue : value)), potential: null };
 }
 
 /** GAIL's reward f(ℓ(s, a)) (its `rewardForm`) as a `RewardModel`. */

@@ -28,12 +28,15 @@ import * as path from "path";
 import { initBackend, Rng, readJson, repoRoot, meanStd, GanrlError, BackendName } from "../core";
 import { CategoricalPolicy, NetJson } from "../nn";
 import { Actor } from "../rl";
-import { handCodedExpert, recordDemos, GAIL } from "../imitation";
+import { handCodedExpert, recordDemos, GAIL, deriveSeed } from "../imitation";
 import { AIRL } from "./airl";
+import { GCL, GclCostNet } from "./gcl";
 import {
   RewardModel,
   airlRewardModel,
   gailRewardModel,
+  costRewardModel,
+  constantRewardModel,
   trueRewardModel,
   collectTransitions,
   concatTransitions,
@@ -51,12 +54,12 @@ import {
 
 /** Budgets and settings of one environment (the `full` and `quick` presets). */
 export interface IrlEnvConfig {
-  envId: "CartPole-v1" | "Acrobot-v1";
+  envId: string;
   /** Physics of the "changed" dynamics. */
   changed: Record<string, number>;
   /** Expert demonstration episodes. */
   demoEpisodes: number;
-  /** AIRL and GAIL environment steps. */
+  /** AIRL, GAIL and GCL environment steps. */
   adversarialSteps: number;
   /** Steps of each fresh policy in the transfer experiment. */
   transferSteps: number;
@@ -64,14 +67,22 @@ export interface IrlEnvConfig {
   evalEpisodes: number;
   /** Rollout episodes per source (expert, random, learned) for the correlations. */
   corrEpisodes: number;
+  /** Standardise every learner's policy inputs (the adversarial learners' with the expert's statistics, frozen; the fresh learners' with running statistics). Absent: off. */
+  standardiseInputs?: boolean;
 }
 
 /** The PPO settings of every generator and fresh learner (a cheaper variant of the rl-zoo CartPole set). */
 export const IRL_PPO = Object.freeze({ numEnvs: 8, nSteps: 128, batchSize: 256, nEpochs: 10, gamma: 0.99, gaeLambda: 0.95, lr: 1e-3, annealLr: true, entCoef: 0.0, hidden: [64, 64] });
 
+/**
+ * Budgets sized for the whole study (3 tasks × 3 seeds, 13 or 8 rewards × 2 dynamics) in about an
+ * hour of one core (issue 16). Changed dynamics: CartPole a pole twice as long, Acrobot a second link
+ * twice as heavy, MountainCar an engine 20 % weaker (the expert drops from −110 to −162 there).
+ */
 export const IRL_CONFIGS: Readonly<Record<string, IrlEnvConfig>> = Object.freeze({
-  "CartPole-v1": { envId: "CartPole-v1", changed: { length: 1.0 }, demoEpisodes: 8, adversarialSteps: 60_000, transferSteps: 100_000, evalEpisodes: 10, corrEpisodes: 10 },
-  "Acrobot-v1": { envId: "Acrobot-v1", changed: { linkMass2: 2.0 }, demoEpisodes: 8, adversarialSteps: 40_000, transferSteps: 40_000, evalEpisodes: 10, corrEpisodes: 5 },
+  "CartPole-v1": { envId: "CartPole-v1", changed: { length: 1.0 }, demoEpisodes: 8, adversarialSteps: 30_720, transferSteps: 30_720, evalEpisodes: 10, corrEpisodes: 5 },
+  "Acrobot-v1": { envId: "Acrobot-v1", changed: { linkMass2: 2.0 }, demoEpisodes: 8, adversarialSteps: 30_720, transferSteps: 30_720, evalEpisodes: 10, corrEpisodes: 5 },
+  "MountainCar-v0": { envId: "MountainCar-v0", changed: { force: 0.0008 }, demoEpisodes: 8, adversarialSteps: 30_720, transferSteps: 30_720, evalEpisodes: 10, corrEpisodes: 5, standardiseInputs: true },
 });
 
 /** The demonstrator: the shipped expert policy when present, else the hand-written controller. */
@@ -81,6 +92,22 @@ export function loadExpert(envId: string): { actor: Actor; name: string } {
   return { actor: handCodedExpert(envId), name: "handCodedExpert" };
 }
 
+/** The learned rewards of a run (before the floor). */
+export const IRL_LEARNED = ["airl-g", "airl-f", "gail", "gcl"] as const;
+/**
+ * The controls (issue 16.2), trained by the same transfer learner, budget and seeds:
+ * - `random-net`: the cost network of the same architecture as AIRL's g and GCL's c, randomly
+ *   initialised and frozen (u = −c);
+ * - `const`: u ≡ 1 on S and on s_a: no information (the floor changes nothing, since min u = 1);
+ * - `floor-only`: u ≡ 0 on S, u(s_a) = −1: what the absorbing floor says by itself (ending is the
+ *   worst outcome), whatever the learned reward.
+ * With `+floor` (only when the demonstrations never terminate, as for the learned rewards) the
+ * random network's u(s_a) is floored like theirs.
+ */
+export const IRL_CONTROLS = ["random-net", "const", "floor-only"] as const;
+/** Suffix of a reward whose absorbing value was replaced by the floor (`withAbsorbingFloor`). */
+export const FLOOR_SUFFIX = "+floor";
+
 /** One run's result (stored by the sweep). */
 export interface IrlRunResult {
   envId: string;
@@ -88,17 +115,20 @@ export interface IrlRunResult {
   expert: string;
   /** True returns of the demonstrator and of uniform random actions, by dynamics. */
   reference: Record<"original" | "changed", { expert: number; random: number }>;
-  /** AIRL's and GAIL's own (imitating) policies, true return in the original env. */
-  imitation: { airl: number; gail: number };
+  /** AIRL's, GAIL's and GCL's own (imitating) policies, true return in the original env. */
+  imitation: Record<string, number>;
   /** reward → dynamics → { mean, std } of the fresh policy's true return. */
   transfer: Record<string, Record<"original" | "changed", { mean: number; std: number }>>;
-  /** reward → source → { pearson, spearman }, plus epic (pooled). */
-  correlation: Record<string, Record<string, { pearson: number; spearman: number }> & { epic?: unknown }>;
+  /** reward → source → { pearson, spearman }. */
+  correlation: Record<string, Record<string, { pearson: number; spearman: number }>>;
+  /** reward → EPIC distance to the true reward on the pooled source. */
   epic: Record<string, number>;
-  /** Heatmap grids (g, f's g, GAIL action-averaged, true). */
+  /** Heatmap grids (g, GCL's u, GAIL action-averaged, true). */
   grids: Record<string, { x: number[]; y: number[]; z: number[][]; xName: string; yName: string }>;
   /** u(s_a) as learned, and the floor the transfer used instead (null when the demonstrations terminate). */
   absorbing: { learned: Record<string, number>; floor: Record<string, number> | null };
+  /** GCL's two log Z estimates over its rounds: mean of the importance-sampled and of the notes' one, and of their difference. */
+  gclPartition: { logZ: number; logZNotes: number; notesBias: number; notesBiasLast: number; rounds: number };
   seconds: Record<string, number>;
 }
 
@@ -106,7 +136,7 @@ export interface IrlRunResult {
 export function irlConfig(envId: string, quick = false): IrlEnvConfig {
   const base = IRL_CONFIGS[envId];
   if (!base) throw new GanrlError(`no IRL configuration for ${JSON.stringify(envId)}; valid ids: ${Object.keys(IRL_CONFIGS).join(", ")}`);
-  return quick ? { ...base, adversarialSteps: 8192, transferSteps: 4096, evalEpisodes: 2, corrEpisodes: 2, demoEpisodes: 2 } : base;
+  return quick ? { ...base, adversarialSteps: 4096, transferSteps: 2048, evalEpisodes: 2, corrEpisodes: 2, demoEpisodes: 2 } : base;
 }
 
 /**
@@ -134,28 +164,54 @@ export async function irlRun(spec: { id?: string; params: Record<string, unknown
     original: { expert: evaluateIn(expert.actor, envId, evalOpts).mean, random: collectTransitions(null, envId, { episodes: cfg.evalEpisodes, seed: evalOpts.seed }).meanReturn },
     changed: { expert: evaluateIn(expert.actor, envId, { ...evalOpts, params: cfg.changed }).mean, random: collectTransitions(null, envId, { episodes: cfg.evalEpisodes, seed: evalOpts.seed, params: cfg.changed }).meanReturn },
   };
-  const common = { envId, demos, generator: "ppo" as const, generatorOptions: { ...IRL_PPO }, discBatchSize: 256, discSteps: 5, seed };
+  const std = cfg.standardiseInputs === true;
+  const common = { envId, demos, generator: "ppo" as const, generatorOptions: { ...IRL_PPO }, discBatchSize: 256, discSteps: 5, seed, ...(std ? { policyNormFromExpert: true } : {}) };
+  const transferPpo = { ...IRL_PPO, ...(std ? { normalizeObs: true } : {}) };
   const airl = new AIRL({ ...common });
   const gail = new GAIL({ ...common });
+  const gcl = new GCL({ ...common });
+  // the random-network control: GCL's cost network (AIRL's g's architecture) as initialised, never trained
+  const randomNet = new GclCostNet({ ...gcl.cost.opts, inputNorm: gcl.expertNorm() }, new Rng(deriveSeed(seed, 0x7a3d)));
   try {
     await timed("airl", () => airl.learn(cfg.adversarialSteps));
     await timed("gail", () => gail.learn(cfg.adversarialSteps));
-    const imitation = { airl: evaluateIn(airl.policy, envId, evalOpts).mean, gail: evaluateIn(gail.policy, envId, evalOpts).mean };
+    const part: number[][] = [];
+    await timed("gcl", () => gcl.learn(cfg.adversarialSteps, { callback: ({ metrics }) => { if (metrics["cost/logZ"] !== undefined) part.push([metrics["cost/logZ"], metrics["cost/logZNotes"], metrics["cost/notesBias"]]); } }));
+    const avg = (k: number) => (part.length ? part.reduce((u, r) => u + r[k], 0) / part.length : NaN);
+    const gclPartition = { logZ: avg(0), logZNotes: avg(1), notesBias: avg(2), notesBiasLast: part.length ? part[part.length - 1][2] : NaN, rounds: part.length };
+    const imitation = { airl: evaluateIn(airl.policy, envId, evalOpts).mean, gail: evaluateIn(gail.policy, envId, evalOpts).mean, gcl: evaluateIn(gcl.policy, envId, evalOpts).mean };
     log(`imitation ${JSON.stringify(imitation)} reference ${JSON.stringify(reference)}`);
-    const models: Record<string, RewardModel> = { "airl-g": airlRewardModel(airl, "g"), "airl-f": airlRewardModel(airl, "f"), gail: gailRewardModel(gail), true: trueRewardModel(envId) };
+    const models: Record<string, RewardModel> = {
+      "airl-g": airlRewardModel(airl, "g"),
+      "airl-f": airlRewardModel(airl, "f"),
+      gail: gailRewardModel(gail),
+      gcl: costRewardModel(gcl.cost),
+      "random-net": costRewardModel(randomNet, "random-net"),
+      const: constantRewardModel("const", 1),
+      "floor-only": constantRewardModel("floor-only", 0, -1),
+    };
     const gamma = airl.shapingGamma;
     const demosTerminate = demos.trajectories.some((t) => t.terminated);
-    // correlations and EPIC
     const sources: Record<string, TransitionSet> = {
       expert: collectTransitions(expert.actor, envId, { episodes: cfg.corrEpisodes, seed: 70_000 + seed, deterministic: true }),
       random: collectTransitions(null, envId, { episodes: cfg.corrEpisodes, seed: 71_000 + seed }),
       learned: collectTransitions(airl.policy, envId, { episodes: cfg.corrEpisodes, seed: 72_000 + seed, rng: new Rng(seed) }),
     };
     const pooled = concatTransitions(Object.values(sources));
+    // the floor (when the demonstrations never end), on the learned rewards and the random network alike
+    const absorbingFloor: Record<string, number> = {};
+    if (!demosTerminate) {
+      for (const name of [...IRL_LEARNED, "random-net"]) {
+        const fl = withAbsorbingFloor(models[name], pooled);
+        absorbingFloor[name] = fl.floor;
+        models[name + FLOOR_SUFFIX] = fl;
+      }
+    }
+    models.true = trueRewardModel(envId);
     const nA = airl.gen.env.nActions;
     const correlation: IrlRunResult["correlation"] = {};
     const epic: Record<string, number> = {};
-    for (const name of ["airl-g", "airl-f", "gail"]) {
+    for (const name of Object.keys(models).filter((k) => k !== "true")) {
       correlation[name] = {};
       for (const [src, t] of [...Object.entries(sources), ["pooled", pooled] as const]) {
         const a = rewardOnTransitions(models[name], t, gamma);
@@ -165,36 +221,40 @@ export async function irlRun(spec: { id?: string; params: Record<string, unknown
       epic[name] = epicDistance(models[name], models.true, pooled, nA, gamma);
     }
     const grids: IrlRunResult["grids"] = {};
-    for (const name of ["airl-g", "gail"]) grids[name] = rewardGrid(models[name], envId, 31);
+    for (const name of ["airl-g", "gcl", "gail"]) grids[name] = rewardGrid(models[name], envId, 31);
     grids.true = rewardGrid(models.true, envId, 31, true);
-    // transfer (learned rewards with the absorbing floor when the demonstrations never terminate)
-    const absorbingFloor: Record<string, number> = {};
-    const transferModels: Record<string, RewardModel> = { ...models };
-    if (!demosTerminate) {
-      for (const name of ["airl-g", "airl-f", "gail"]) {
-        const fl = withAbsorbingFloor(models[name], pooled);
-        absorbingFloor[name] = fl.floor;
-        transferModels[name] = fl;
-      }
-    }
     const transfer: IrlRunResult["transfer"] = {};
-    for (const name of ["airl-g", "airl-f", "gail", "true"]) {
+    for (const name of Object.keys(models)) {
       transfer[name] = {} as Record<"original" | "changed", { mean: number; std: number }>;
       for (const dyn of ["original", "changed"] as const) {
         const r = await timed(`transfer/${name}/${dyn}`, () =>
-          trainOnReward({ envId, params: dyn === "changed" ? cfg.changed : null, model: name === "true" ? null : transferModels[name], steps: cfg.transferSteps, ppo: { ...IRL_PPO }, seed: 500 + seed, evalEpisodes: cfg.evalEpisodes, evalSeed: evalOpts.seed }),
+          trainOnReward({ envId, params: dyn === "changed" ? cfg.changed : null, model: name === "true" ? null : models[name], steps: cfg.transferSteps, ppo: { ...transferPpo }, seed: 500 + seed, evalEpisodes: cfg.evalEpisodes, evalSeed: evalOpts.seed }),
         );
         transfer[name][dyn] = { mean: r.mean, std: r.std };
         log(`transfer ${name} ${dyn}: ${r.mean.toFixed(1)}`);
       }
     }
     const learnedAbsorbing: Record<string, number> = {};
-    for (const name of ["airl-g", "airl-f", "gail"]) learnedAbsorbing[name] = absorbingValue(models[name], airl.demos.obsDim);
-    return { envId, seed, expert: expert.name, reference, imitation, transfer, correlation, epic, grids, absorbing: { learned: learnedAbsorbing, floor: demosTerminate ? null : absorbingFloor }, seconds: secs };
+    for (const name of [...IRL_LEARNED, "random-net"]) learnedAbsorbing[name] = absorbingValue(models[name], airl.demos.obsDim);
+    return { envId, seed, expert: expert.name, reference, imitation, transfer, correlation, epic, grids, absorbing: { learned: learnedAbsorbing, floor: demosTerminate ? null : absorbingFloor }, gclPartition, seconds: secs };
   } finally {
     airl.dispose();
     gail.dispose();
+    gcl.dispose();
+    randomNet.dispose();
   }
+}
+
+/** The reward names of a set of results, in table order: learned, learned with the floor, controls, true. */
+export function rewardNames(results: IrlRunResult[]): string[] {
+  const have = new Set(results.flatMap((r) => Object.keys(r.transfer)));
+  const order = [...IRL_LEARNED, ...IRL_LEARNED.map((n) => n + FLOOR_SUFFIX), ...IRL_CONTROLS, ...IRL_CONTROLS.map((n) => n + FLOOR_SUFFIX), "true"];
+  return [...order.filter((n) => have.has(n)), ...[...have].filter((n) => !order.includes(n)).sort()];
+}
+
+/** Whether a reward is a control (`IRL_CONTROLS`, with or without the floor). */
+export function isControl(name: string): boolean {
+  return (IRL_CONTROLS as readonly string[]).includes(name.replace(FLOOR_SUFFIX, ""));
 }
 
 /**
@@ -203,36 +263,46 @@ export async function irlRun(spec: { id?: string; params: Record<string, unknown
  * demonstrator's return in the original dynamics, and, in the changed dynamics (where the
  * demonstrator itself may fail, even below random), the better of the demonstrator's return there and
  * the return of the fresh policy trained on the TRUE reward there with the same budget; `reference`
- * names which, per seed. `atLeast90pctRef` counts the seeds
- * whose normalised score is ≥ 0.9 (on CartPole-v1's original dynamics: R ≥ 0.9 × expert return,
- * the project's target, up to the small random baseline).
+ * names which, per seed. `atLeast90pctRef` counts the seeds whose normalised score is ≥ 0.9.
+ * `bestControl` is the control (random network, constant, floor alone; with the floor where the
+ * learned rewards get it) with the highest `normalizedMean` in that environment and dynamics, and
+ * `marginOverBestControl` the row's `normalizedMean` minus that control's (issue 16.3's target: ≥ 0.2
+ * on the changed dynamics).
  */
 export function transferRows(results: IrlRunResult[]): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
   const envs = [...new Set(results.map((r) => r.envId))].sort();
   for (const envId of envs) {
     const rs = results.filter((r) => r.envId === envId).sort((a, b) => a.seed - b.seed);
+    const names = rewardNames(rs).filter((n) => rs.every((r) => r.transfer[n]));
     for (const dyn of ["original", "changed"] as const) {
       // the best known policy in that dynamics: the demonstrator, or (changed dynamics) the true-reward policy if better
       const refOf = (r: IrlRunResult) => (dyn === "original" ? r.reference.original.expert : Math.max(r.reference.changed.expert, r.transfer.true.changed.mean));
       const expert = meanStd(rs.map((r) => r.reference[dyn].expert)).mean;
       const random = meanStd(rs.map((r) => r.reference[dyn].random)).mean;
-      for (const reward of ["airl-g", "airl-f", "gail", "true"]) {
+      const normOf = (reward: string) => rs.map((r) => (r.transfer[reward][dyn].mean - r.reference[dyn].random) / (refOf(r) - r.reference[dyn].random));
+      const controls = names.filter(isControl).map((n) => ({ n, m: meanStd(normOf(n)).mean }));
+      const best = controls.reduce((a, b) => (b.m > a.m ? b : a), { n: "", m: -Infinity });
+      for (const reward of names) {
         const per = rs.map((r) => r.transfer[reward][dyn].mean);
-        const norm = rs.map((r) => (r.transfer[reward][dyn].mean - r.reference[dyn].random) / (refOf(r) - r.reference[dyn].random));
+        const norm = normOf(reward);
         const ms = meanStd(per, 1);
+        const nm = meanStd(norm).mean;
         rows.push({
           env: envId,
           dynamics: dyn,
           reward,
+          kind: reward === "true" ? "true" : isControl(reward) ? "control" : "learned",
           meanReturn: ms.mean,
           stdReturn: ms.std,
-          normalizedMean: meanStd(norm).mean,
+          normalizedMean: nm,
           seeds: rs.length,
           perSeed: per.map((x) => x.toFixed(1)).join(" "),
           reference: dyn === "original" ? "expert" : rs.map((r) => (r.reference.changed.expert >= r.transfer.true.changed.mean ? "expert" : "true")).join(" "),
           atLeast90pctRef: norm.filter((x) => x >= 0.9).length,
           atLeast90pctExpertReturn: rs.filter((r, i) => per[i] >= 0.9 * r.reference[dyn].expert).length,
+          bestControl: best.n,
+          marginOverBestControl: best.n ? nm - best.m : NaN,
           expertReturn: expert,
           randomReturn: random,
         });
@@ -249,7 +319,7 @@ export function correlationRows(results: IrlRunResult[]): Record<string, unknown
   const fin = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
   for (const envId of envs) {
     const rs = results.filter((r) => r.envId === envId);
-    for (const reward of ["airl-g", "airl-f", "gail"]) {
+    for (const reward of rewardNames(rs).filter((n) => n !== "true" && rs.every((r) => r.correlation[n]))) {
       for (const source of ["expert", "random", "learned", "pooled"]) {
         const p = fin(rs.map((r) => r.correlation[reward][source].pearson));
         const s = fin(rs.map((r) => r.correlation[reward][source].spearman));
@@ -257,6 +327,7 @@ export function correlationRows(results: IrlRunResult[]): Record<string, unknown
         rows.push({
           env: envId,
           reward,
+          kind: isControl(reward) ? "control" : "learned",
           source,
           pearson: p.length ? meanStd(p).mean : NaN,
           pearsonStd: p.length ? meanStd(p, 1).std : NaN,
@@ -270,6 +341,16 @@ export function correlationRows(results: IrlRunResult[]): Record<string, unknown
     }
   }
   return rows;
+}
+
+/** Rows of `irl-gcl-partition.csv`: GCL's importance-sampled log Ẑ against the notes' sketch, per env (mean over seeds of each run's mean over rounds). */
+export function gclPartitionRows(results: IrlRunResult[]): Record<string, unknown>[] {
+  const envs = [...new Set(results.map((r) => r.envId))].sort();
+  return envs.map((envId) => {
+    const rs = results.filter((r) => r.envId === envId && r.gclPartition);
+    const m = (f: (r: IrlRunResult) => number) => meanStd(rs.map(f)).mean;
+    return { env: envId, seeds: rs.length, logZ: m((r) => r.gclPartition.logZ), logZNotes: m((r) => r.gclPartition.logZNotes), notesBias: m((r) => r.gclPartition.notesBias), notesBiasLastRound: m((r) => r.gclPartition.notesBiasLast) };
+  });
 }
 
 /** Long-format heatmap rows (seed 0 of each env): env, reward, x, y, value. */

@@ -73,6 +73,16 @@ export function maxEntIsLoss(expertReturns: tf.Tensor1D, sampleReturns: tf.Tenso
 }
 
 /**
+ * The overview notes' sketch as a tensor: −mean(R_E) + logsumexp_j R_j over the policy's returns,
+ * with neither the importance weights 1/q_j nor −log N (see the module comment); its gradient in
+ * the reward is −mean ∇R_E + Σ_j softmax(R)_j ∇R_j.
+ */
+export function maxEntNotesLoss(expertReturns: tf.Tensor1D, sampleReturns: tf.Tensor1D): tf.Scalar {
+  ensure(expertReturns.shape[0] > 0 && sampleReturns.shape[0] > 0, "maxEntNotesLoss needs at least one expert and one sampled trajectory");
+  return tf.tidy(() => tf.add(tf.neg(tf.mean(expertReturns)), tf.logSumExp(sampleReturns)) as tf.Scalar);
+}
+
+/**
  * Exact log Z_T = log Σ_τ p0(s_0) Π_t P(s_{t+1}|s_t, a_t) exp(Σ_{t<T} r(s_t, a_t)) over all
  * trajectories of T steps (a sum over actions, not an average: the max-ent normaliser), by the
  * backward recursion log Z_t(s) = logsumexp_a [r(s, a) + log Σ_s' P(s'|s, a) Z_{t+1}(s')].

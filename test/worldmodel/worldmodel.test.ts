@@ -1,6 +1,7 @@
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import { tf, Rng, initBackend } from "../../lib/core";
+import { quickConfig, mpcVariants, WORLD_EXPERIMENT } from "../../lib/worldmodel/experiment";
 import {
   worldSpec,
   collectEpisodes,
@@ -167,4 +168,12 @@ test("MMD: larger for a shifted sample than for the sample itself", () => {
   const shifted = mmdRbf(x, x.map((v) => v + 5), 4, 4, 2, 1);
   assert.ok(same <= 0.01, `MMD² of a sample with itself ${same}`);
   assert.ok(shifted > 0.2 && shifted > same, `MMD² of a shifted sample ${shifted}`);
+});
+
+test("MPC variants: shaped (the hand-written cost, where the task has one) and unshaped (the known reward alone), named so the table says which", () => {
+  const cfg = quickConfig();
+  assert.deepEqual(mpcVariants(cfg, worldSpec("CartPole-v1")), [["shaped", 0.1], ["unshaped", 0]]);
+  assert.deepEqual(mpcVariants({ ...cfg, mpc: { ...cfg.mpc, shaping: 0 } }, worldSpec("CartPole-v1")), [["unshaped", 0]]);
+  assert.deepEqual(mpcVariants(cfg, { shaping: { unsupported: "no shaping for this task" } }), [["unshaped", 0]]);
+  assert.ok(WORLD_EXPERIMENT.mpc.episodes >= 10, "at least 10 MPC episodes per seed (issue 16.4)");
 });
