@@ -34,6 +34,16 @@ import { RewardForm, checkRewardForm, rewardFromLogits, rewardFormSign, gradient
 export const DISC_HEADS = ["concat", "perAction"] as const;
 export type DiscHead = (typeof DISC_HEADS)[number];
 
+/**
+ * The action weights of an absorbing row (it has no action): "zero", or "uniform" (1/|A| each).
+ * They matter for the perAction head, whose logit is z(s)·w: with "zero" the absorbing state's
+ * logit is pinned at 0 whatever D learns, so the logit reward pays ending the episode whenever the
+ * per-step logits are negative (D recognises the policy): the termination bias the absorbing state
+ * is there to remove. "uniform" makes it mean_a z(s_a)[a], learned like any other row.
+ */
+export const ABSORBING_ACTION_WEIGHTS = ["zero", "uniform"] as const;
+export type AbsorbingActionWeights = (typeof ABSORBING_ACTION_WEIGHTS)[number];
+
 export interface GailDiscriminatorOptions {
   obsDim: number;
   nActions: number;
@@ -49,6 +59,10 @@ export interface GailDiscriminatorOptions {
   spectralNorm: boolean;
   /** Add the absorbing-state indicator feature. */
   absorbing: boolean;
+  /** The indicator's value on absorbing rows (default 1); see `GAILOptions.absorbingScale`. */
+  absorbingScale?: number;
+  /** Action weights of absorbing rows (default "zero"); see `GAILOptions.absorbingActionWeights`. */
+  absorbingActionWeights?: AbsorbingActionWeights;
   /** Frozen state statistics for input standardisation (the expert's), or null; disposed with the discriminator. */
   inputNorm: RunningMeanStd | null;
   /** The generator's reward from ℓ (default "logit"). */
@@ -110,8 +124,11 @@ export class GailDiscriminator extends NeuralDiscriminator {
     let act = tf.oneHot(tf.cast(b.actions, "int32"), this.opts.nActions).toFloat() as tf.Tensor2D;
     if (this.opts.absorbing) {
       const keep = tf.sub(1, b.absorbing).reshape([-1, 1]);
-      x = tf.concat([tf.mul(x, keep), b.absorbing.reshape([-1, 1])], 1) as tf.Tensor2D;
+      const scale = this.opts.absorbingScale ?? 1;
+      const ind = scale === 1 ? b.absorbing : tf.mul(b.absorbing, scale);
+      x = tf.concat([tf.mul(x, keep), ind.reshape([-1, 1])], 1) as tf.Tensor2D;
       act = tf.mul(act, keep) as tf.Tensor2D;
+      if (this.opts.absorbingActionWeights === "uniform") act = tf.add(act, tf.mul(b.absorbing.reshape([-1, 1]), 1 / this.opts.nActions)) as tf.Tensor2D;
     }
     return { x, act };
   }
@@ -186,6 +203,17 @@ export interface GAILOptions extends AdversarialOptions {
   spectralNorm: boolean;
   /** Standardise D's state inputs with the expert's statistics (the paper). */
   normalizeDiscInputs: boolean;
+  /**
+   * c, the absorbing indicator's value on absorbing rows (with `absorbing`; default 1). A gradient
+   * penalty bounds ‖∇ℓ‖ along the segment from an ordinary row to the absorbing row, so it bounds
+   * |ℓ(s_a) − ℓ(s)| by about c·‖∇ℓ‖: with c = 1, ℓ(s_a) can hardly leave the per-step logits and
+   * the choice between ending and going on rests on noise in D (measured on CartPole-v1, whose
+   * expert never ends an episode). A larger c lets D place the absorbing state as far from the
+   * other rows as its data say.
+   */
+  absorbingScale: number;
+  /** The action weights of absorbing rows, "zero" (default) or "uniform" (see `AbsorbingActionWeights`; the perAction head needs "uniform"). */
+  absorbingActionWeights: AbsorbingActionWeights;
 }
 
 /**
@@ -203,6 +231,8 @@ export const GAIL_DEFAULTS: Readonly<GAILOptions> = Object.freeze({
   spectralNorm: false,
   normalizeDiscInputs: true,
   absorbing: true,
+  absorbingScale: 1,
+  absorbingActionWeights: "zero" as AbsorbingActionWeights,
 });
 
 /**
@@ -215,13 +245,17 @@ export const GAIL_DEFAULTS: Readonly<GAILOptions> = Object.freeze({
  */
 export class GAIL extends AdversarialTrainer<GAILOptions, GailDiscriminator> {
   constructor(opts: Partial<GAILOptions> = {}) {
-    super({ algo: "gail", rewardKey: "gen/gailReward", defaults: GAIL_DEFAULTS, check: (o) => checkRewardForm(o.rewardForm) }, opts);
+    super({ algo: "gail", rewardKey: "gen/gailReward", defaults: GAIL_DEFAULTS, check: (o) => {
+      checkRewardForm(o.rewardForm);
+      ensure(typeof o.absorbingScale === "number" && Number.isFinite(o.absorbingScale) && o.absorbingScale > 0, () => `absorbingScale must be a positive finite number (the absorbing indicator's value; 1 is DAC's), got ${describe(o.absorbingScale)}`);
+      ensure((ABSORBING_ACTION_WEIGHTS as readonly string[]).includes(o.absorbingActionWeights), () => `absorbingActionWeights must be one of ${ABSORBING_ACTION_WEIGHTS.join(", ")}, got ${describe(o.absorbingActionWeights)}`);
+    } }, opts);
   }
 
   protected override makeDiscriminator(): GailDiscriminator {
     const o = this.opts;
     return new GailDiscriminator(
-      { ...this.neuralDiscOptions(o.normalizeDiscInputs), hidden: o.discHidden, activation: o.discActivation, head: o.discHead, labelsExpertIsOne: o.labelsExpertIsOne, spectralNorm: o.spectralNorm, rewardForm: o.rewardForm },
+      { ...this.neuralDiscOptions(o.normalizeDiscInputs), hidden: o.discHidden, activation: o.discActivation, head: o.discHead, labelsExpertIsOne: o.labelsExpertIsOne, spectralNorm: o.spectralNorm, rewardForm: o.rewardForm, absorbingScale: o.absorbingScale, absorbingActionWeights: o.absorbingActionWeights },
       new Rng(deriveSeed(o.seed, 0x6a11)),
     );
   }

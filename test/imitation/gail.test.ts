@@ -215,3 +215,47 @@ test("controls: 'const' pays the reward form's sign every step and never trains 
   r.dispose();
   i.dispose();
 });
+
+test("absorbingScale: the indicator's value on absorbing rows; under a gradient penalty a larger one lets D push the absorbing state further from the policy's ordinary rows", () => {
+  // expert: CartPole's demonstration (never terminates: no absorbing rows); policy: the same states
+  // shifted, half of its weight on the absorbing row (a policy that ends its episodes early)
+  const exp = expertSamples(cartDemos, { every: 1, rng: new Rng(0), absorbingHorizon: 500 }).samples;
+  const rng = new Rng(4);
+  const n = 128;
+  const obs = Float32Array.from({ length: n * 4 }, (_, i) => exp.obs[i % exp.obs.length] + 0.3 + rng.normal() * 0.1);
+  const pol = withAbsorbingRows({ n, obsDim: 4, obs, actions: Int32Array.from({ length: n }, () => rng.int(2)), nextObs: obs, terminated: new Uint8Array(n) }, [n]);
+  const gap = (absorbingScale: number): number => {
+    const d = new GailDiscriminator({ obsDim: 4, nActions: 2, hidden: [32, 32], activation: "tanh", head: "concat", labelsExpertIsOne: true, spectralNorm: false, absorbing: true, absorbingScale, inputNorm: null, train: { lr: 3e-3, steps: 150, batchSize: 64, gradPenalty: 10, gradPenaltyForm: "zero-centred" } }, new Rng(2));
+    const x = tf.tidy(() => d.features(toDiscBatch(withAbsorbingRows(pol, [1]))).x.arraySync() as number[][]);
+    assert.deepEqual(x[x.length - 1], [0, 0, 0, 0, absorbingScale], "absorbing row: zero state features, indicator = absorbingScale");
+    assert.equal(x[0][4], 0, "ordinary rows: indicator 0");
+    d.update(pol, exp, new Rng(5)); // the first update uploads the expert rows and makes Adam's moments
+    const before = tf.memory().numTensors;
+    d.update(pol, exp, new Rng(6));
+    assert.equal(tf.memory().numTensors, before, "update leaks no tensors");
+    const l = d.logits(pol);
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += l[i] / n;
+    d.dispose();
+    return mean - l[n]; // how far below the policy's own rows D puts the absorbing state
+  };
+  const g1 = gap(1), g10 = gap(10);
+  assert.ok(g1 < 0.2 && g10 > g1 + 0.5, `gap ℓ(policy rows) − ℓ(absorbing): scale 1 ${g1.toFixed(2)}, scale 10 ${g10.toFixed(2)}`);
+  assert.throws(() => tiny({ absorbingScale: 0 }), /absorbingScale must be a positive finite number/);
+});
+
+test("absorbingActionWeights: with the perAction head an absorbing row's logit is pinned at 0 ('zero') or is the mean of its per-action logits ('uniform')", () => {
+  const rows = withAbsorbingRows({ n: 1, obsDim: 4, obs: new Float32Array([0.1, -0.2, 0.3, 0.05]), actions: new Int32Array([1]), nextObs: new Float32Array(4), terminated: new Uint8Array(1) }, [1]);
+  const make = (absorbingActionWeights: "zero" | "uniform") =>
+    new GailDiscriminator({ obsDim: 4, nActions: 3, hidden: [8], activation: "tanh", head: "perAction", labelsExpertIsOne: true, spectralNorm: false, absorbing: true, absorbingActionWeights, inputNorm: null }, new Rng(7));
+  const zero = make("zero"), uniform = make("uniform");
+  assert.equal(zero.logits(rows)[1], 0, "'zero': ℓ(s_a) = 0 whatever the weights");
+  const perAction = tf.tidy(() => Array.from(uniform.net.apply(tf.tensor2d([[0, 0, 0, 0, 1]])).dataSync()));
+  const l = uniform.logits(rows);
+  assert.ok(Math.abs(l[1] - perAction.reduce((a, b) => a + b, 0) / 3) < 1e-6, `'uniform': ℓ(s_a) ${l[1]} = mean of ${perAction}`);
+  assert.ok(Math.abs(l[1]) > 1e-4, "and not 0");
+  assert.equal(l[0], zero.logits(rows)[0], "ordinary rows unchanged");
+  zero.dispose();
+  uniform.dispose();
+  assert.throws(() => tiny({ absorbingActionWeights: "mean" as never }), /absorbingActionWeights must be one of zero, uniform/);
+});
