@@ -535,6 +535,8 @@ export interface TableRow extends Record<string, unknown> {
   gailMinusBestControl?: number;
   /** GAIL rows: which control was best (`control-const` or `control-randomD`). */
   bestControl?: string;
+  /** Runs whose own mean return is ≥ 0.95 normalised (the neutral benchmark's target: 4 of 5); absent without a reference. */
+  runsAt95?: number;
 }
 
 /** Groups stored results into table rows (pooled episodes, normalised with `refs[env]`). */
@@ -565,6 +567,7 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
       seedStd: perSeed.std,
       envSteps: meanStd(rs.map((r) => (r.result as GailRunResult).envSteps)).mean,
     };
+    if (ref) row.runsAt95 = rs.filter((r) => ((r.result as GailRunResult).meanReturn - ref.random) / (ref.expert - ref.random) >= 0.95).length;
     const paper = PAPER_TABLE[env]?.[algo as ImitationAlgo]?.[Number(n)];
     if (paper) {
       row.paperMean = paper[0];
@@ -585,4 +588,4 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
   return rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 }
 
-export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "envSteps", "paperMean", "paperStd", "gailMinusBestControl", "bestControl"];
+export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "envSteps", "paperMean", "paperStd", "gailMinusBestControl", "bestControl", "runsAt95"];

@@ -34,6 +34,8 @@ test("buildTable pools every episode of a cell, normalises with the references a
   assert.equal(gail.seedMean, 320);
   assert.ok(Math.abs(gail.seedStd - Math.sqrt(2 * 180 ** 2)) < 1e-9, "sample std of the per-run means 500 and 140");
   assert.equal(gail.envSteps, 2000);
+  assert.equal(gail.runsAt95, 1, "one of the two runs (500) is ≥ 0.95 normalised, the other (140) is not");
+  assert.equal(bc.runsAt95, 0);
 });
 
 test("buildTable states GAIL's margin over the best control of its cell (normalised), and only on GAIL rows", () => {
