@@ -16,6 +16,7 @@ import { EXERCISES_06 } from "./exercises-06";
 import { EXERCISES_07 } from "./exercises-07";
 import { EXERCISES_08 } from "./exercises-08";
 import { EXERCISES_09 } from "./exercises-09";
+import { EXERCISES_10 } from "./exercises-10";
 import { EXERCISES_11 } from "./exercises-11";
 import { EXERCISES_12 } from "./exercises-12";
 import { EXERCISES_13 } from "./exercises-13";
@@ -170,6 +171,7 @@ export const EXERCISES: readonly Exercise[] = Object.freeze([
   ...EXERCISES_07,
   ...EXERCISES_08,
   ...EXERCISES_09,
+  ...EXERCISES_10,
   ...EXERCISES_11,
   ...EXERCISES_12,
   ...EXERCISES_13,

@@ -17,9 +17,9 @@ import { GanrlError, repoRoot, parseIntegerText, parseListText, parseChoice, cur
 import { isEnvId } from "../envs";
 import { tableText } from "../viz/table";
 import { IRL_CONFIGS, IRL_PPO, irlConfig, transferRows, correlationRows, heatmapRows, gclPartitionRows, IrlRunResult } from "../irl/experiment";
-import { WORLD_EXPERIMENT, quickConfig, aggregateRows, MetricRow } from "../worldmodel/experiment";
+import { WORLD_EXPERIMENT, quickConfig, aggregateRows, rowsNotRerun, MetricRow } from "../worldmodel/experiment";
 import { WORLD_ENV_IDS, worldSpec } from "../worldmodel/spec";
-import { RunSpec, toCsv } from "./sweep";
+import { RunSpec, toCsv, readCsv } from "./sweep";
 import { Study, StudyOption, StudyPlan, TableOut } from "./study";
 import {
   Protocol,
@@ -222,7 +222,7 @@ const WORLD_PARTS = ["wm", "dyna"] as const;
 
 export const worldModelStudy: Study = {
   name: "worldmodel",
-  summary: "GAN vs MLE world models: one-step and rollout error, MMD, termination, MPC in the model, Dyna",
+  summary: "GAN vs MLE world models: one-step and rollout error, MMD, termination, MPC in the model (shaped and unshaped cost, beside MPC in the true simulator and random actions), Dyna",
   examples: ["npx ganrl reproduce worldmodel --seeds 3", "npx ganrl reproduce worldmodel --seeds 3 --parts dyna --envs Acrobot-v1", "npx ganrl reproduce worldmodel --quick --seeds 1"],
   options: [
     seedsOption("3"),
@@ -253,8 +253,12 @@ export const worldModelStudy: Study = {
     const run = cover.filter((s) => (!envs || envs.includes(String(s.params.envId))) && (!parts || parts.includes(String(s.params.kind))));
     return [{ label: quick ? "(quick)" : "", run, cover, defaults: o.seeds === undefined && !quick }];
   },
-  tables(results) {
-    const table = aggregateRows(results.map((r) => (r.result.rows as MetricRow[]) ?? []));
+  tables(results, _plan, ctx) {
+    const fresh = aggregateRows(results.map((r) => (r.result.rows as MetricRow[]) ?? []));
+    // rows of parts and environments no stored run covers stay as they are in the existing table
+    const file = path.join(ctx.outDir, "worldmodel.csv");
+    const kept = fs.existsSync(file) ? rowsNotRerun(readCsv(file), results.map((r) => r.params)) : [];
+    const table = [...fresh, ...kept];
     return [{ file: "worldmodel.csv", text: toCsv(table, ["env", "variant", "model", "metric", "mean", "std", "seeds"]), rows: table.length, keyColumns: ["env", "variant", "model", "metric"] }];
   },
 };

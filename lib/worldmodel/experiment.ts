@@ -11,7 +11,10 @@
  *   expert, mixed), train the GAN and the MLE model (same generator), and measure one-step MSE,
  *   open-loop rollout MSE against horizon (expert and random actions), termination accuracy,
  *   next-state MMD and a held-out discriminator's accuracy; on the deterministic variant, MPC
- *   (CEM) in each model scored in the real environment, and training throughput.
+ *   (CEM) in each model scored in the real environment, and training throughput. Beside the MPC
+ *   rows, their controls (model `simulator`: the same planner and costs in the true dynamics, the
+ *   upper bound; model `random`: uniformly random actions from the same initial states, the floor,
+ *   metric `randomReturn`).
  * - `dyna/<env>/seed<k>`: PPO with real data only, and with imagined rows from a GAN / MLE model
  *   refitted online; real steps until the mean return of the last 10 real episodes reaches the
  *   threshold (CartPole 195, Acrobot −150).
@@ -29,7 +32,8 @@ import { ACTION_SOURCES, makeDataset } from "./data";
 import { WorldModel, WorldModelKind, WorldModelOptions } from "./model";
 import { STOCHASTIC_NOISE, WorldEnvId, WORLD_ENV_IDS, worldSpec } from "./spec";
 import { heldoutDiscriminatorAccuracy, nextStateMMD, oneStepMSE, rolloutMSE, stateScale, terminationAccuracy } from "./eval";
-import { runMpcEpisodes, MpcOptions } from "./mpc";
+import { runMpcEpisodes, runRandomEpisodes, MpcOptions, MpcEpisodeResult } from "./mpc";
+import { TrueDynamics, DynamicsModel } from "./imagine";
 import { isUnsupported } from "../envs";
 import { runDyna, DynaOptions } from "./dyna";
 
@@ -100,7 +104,8 @@ export function quickConfig(): WorldExperimentConfig {
 export interface MetricRow {
   env: string;
   variant: "deterministic" | "stochastic";
-  model: WorldModelKind | "none";
+  /** none: PPO without a model (Dyna); simulator: MPC in the true dynamics; random: uniformly random actions (the MPC table's bounds). */
+  model: WorldModelKind | "none" | "simulator" | "random";
   metric: string;
   value: number;
 }
@@ -137,19 +142,34 @@ export async function runWorldModelSeed(envId: WorldEnvId, seed: number, cfg: Wo
       const res = model.residualScale as Float64Array;
       if (variantName === "stochastic") push("nextStateMMD", nextStateMMD(model, variant, ds.testSet, res, rng, { pairs: cfg.mmdPairs, k: cfg.mmdSamples }));
       push("heldoutDiscAcc", heldoutDiscriminatorAccuracy(model, ds.testSet, res, rng, { steps: cfg.discSteps }));
-      if (variantName === "deterministic") {
-        // with the hand-written shaping cost (EnvSpec.worldModel.shaping, weight cfg.mpc.shaping), and without it (the known reward only)
-        for (const [suffix, shaping] of mpcVariants(cfg, spec)) {
-          const mpc = runMpcEpisodes(model, variant, { ...cfg.mpc, shaping, seed });
-          push(`mpcReturn/${suffix}`, meanStd(mpc.returns).mean);
-          push(`mpcEpisodeLength/${suffix}`, meanStd(mpc.lengths).mean);
-          push(`mpcMsPerAction/${suffix}`, mpc.msPerAction);
-        }
-      }
+      if (variantName === "deterministic") pushMpcRows(push, model, variant, cfg, seed);
       model.dispose();
+    }
+    if (variantName === "deterministic") {
+      // the controls of the MPC rows: the same planner and costs in the true simulator (the upper
+      // bound a perfect model reaches), and random actions from the same initial states (the floor)
+      const control = (model: MetricRow["model"]) => (metric: string, value: number) => rows.push({ env: envId, variant: variantName, model, metric, value });
+      pushMpcRows(control("simulator"), new TrueDynamics(spec, variant, seed), variant, cfg, seed);
+      const rand = runRandomEpisodes(spec, variant, { episodes: cfg.mpc.episodes, seed });
+      pushEpisodeRows(control("random"), "random", "", rand);
     }
   }
   return rows;
+}
+
+/** MPC in `model` with each cost of `mpcVariants` (the hand-written shaping cost, then the known reward alone): `mpcReturn/<cost>`, …. */
+function pushMpcRows(push: (metric: string, value: number) => void, model: DynamicsModel, variant: { noiseStd: number }, cfg: WorldExperimentConfig, seed: number): void {
+  for (const [suffix, shaping] of mpcVariants(cfg, model.spec)) {
+    pushEpisodeRows(push, "mpc", `/${suffix}`, runMpcEpisodes(model, variant, { ...cfg.mpc, shaping, seed }));
+  }
+}
+
+/** `<prefix>Return<suffix>` (mean real return over the seed's episodes), `…EpisodeLength…`, `…Episodes…`, `…MsPerAction…`. */
+function pushEpisodeRows(push: (metric: string, value: number) => void, prefix: string, suffix: string, r: MpcEpisodeResult): void {
+  push(`${prefix}Return${suffix}`, meanStd(r.returns).mean);
+  push(`${prefix}EpisodeLength${suffix}`, meanStd(r.lengths).mean);
+  push(`${prefix}Episodes${suffix}`, r.returns.length);
+  if (prefix === "mpc") push(`${prefix}MsPerAction${suffix}`, r.msPerAction);
 }
 
 /** The `dyna/<env>/seed<k>` run: real steps to the threshold without a model, with GAN and with MLE. */
@@ -179,6 +199,22 @@ export async function worldModelTask(spec: { id?: string; params: Record<string,
   const cfg = config ?? (quick ? quickConfig() : WORLD_EXPERIMENT);
   const rows = kind === "wm" ? await runWorldModelSeed(envId, seed, cfg) : await runDynaSeed(envId, seed, cfg);
   return { rows };
+}
+
+/** The part of the study a table row comes from: `dyna` for the Dyna metrics, `wm` for every other. */
+export function worldPartOf(metric: string): "wm" | "dyna" {
+  return metric.startsWith("dyna") ? "dyna" : "wm";
+}
+
+/**
+ * The rows of an existing table that no stored run replaces: those whose (part, environment) has
+ * no run among `runs` (their params' `kind` and `envId`). A part or environment that was not re-run
+ * keeps its rows, also when they were made before runs were stored (the Dyna rows of the first
+ * table, commit c238c72, have no run files).
+ */
+export function rowsNotRerun<R extends Record<string, unknown>>(existing: readonly R[], runs: readonly { kind?: unknown; envId?: unknown }[]): R[] {
+  const rerun = new Set(runs.map((p) => `${String(p.kind)}|${String(p.envId)}`));
+  return existing.filter((r) => !rerun.has(`${worldPartOf(String(r.metric))}|${String(r.env)}`));
 }
 
 /** Aggregates run rows over seeds into the CSV table rows. */

@@ -152,24 +152,41 @@ export function runMpcEpisodes(
   opts: Partial<MpcOptions> & { episodes?: number; seed?: number; maxSteps?: number } = {},
 ): MpcEpisodeResult {
   const { episodes = 3, maxSteps, ...mpcOpts } = opts;
-  const spec = model.spec;
   const seed = opts.seed ?? 0;
   const ctl = new MpcController(model, { ...mpcOpts, seed });
-  const env = spec.makeEnv(variant, seed + 7919);
+  return runRealEpisodes(model.spec, variant, (s) => ctl.act(s), { episodes, seed, maxSteps });
+}
+
+/**
+ * The floor of the MPC table: `episodes` real episodes with uniformly random actions (the same
+ * environment seed, hence the same initial states, as `runMpcEpisodes` with this `seed`). A planner
+ * whose model predicts s' = s ties every sequence under any cost and so acts the same way.
+ */
+export function runRandomEpisodes(spec: WorldSpec, variant: WorldVariant, opts: { episodes?: number; seed?: number; maxSteps?: number } = {}): MpcEpisodeResult {
+  const seed = opts.seed ?? 0;
+  checkSeed(seed, "random-action seed");
+  const rng = new Rng(seed).fork();
+  return runRealEpisodes(spec, variant, () => rng.int(spec.nActions), { episodes: opts.episodes ?? 3, seed, maxSteps: opts.maxSteps });
+}
+
+/** The episode loop both share: real environment `seed + 7919`, `act` on its internal state, real returns and lengths. */
+function runRealEpisodes(spec: WorldSpec, variant: WorldVariant, act: (state: ArrayLike<number>) => number, o: { episodes: number; seed: number; maxSteps?: number }): MpcEpisodeResult {
+  checkPositiveInt(o.episodes, "episodes");
+  const env = spec.makeEnv(variant, o.seed + 7919);
   const returns: number[] = [], lengths: number[] = [];
   let decisions = 0, ms = 0;
-  for (let e = 0; e < episodes; e++) {
+  for (let e = 0; e < o.episodes; e++) {
     env.reset();
     let ret = 0, len = 0;
     for (;;) {
       const t0 = process.hrtime.bigint();
-      const a = ctl.act(env.state);
+      const a = act(env.state);
       ms += Number(process.hrtime.bigint() - t0) / 1e6;
       decisions++;
       const r = env.step(a);
       ret += r.reward;
       len++;
-      if (r.terminated || r.truncated || (maxSteps !== undefined && len >= maxSteps)) break;
+      if (r.terminated || r.truncated || (o.maxSteps !== undefined && len >= o.maxSteps)) break;
     }
     returns.push(ret);
     lengths.push(len);

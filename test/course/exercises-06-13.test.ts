@@ -1,12 +1,12 @@
-/** lib/course exercises of notebooks 06 and 13: the expected values agree with hand computations, and the plausible wrong answers are refused. */
+/** lib/course exercises of notebooks 06, 10 and 13: the expected values agree with hand computations, and the plausible wrong answers are refused (10's own checks: exercises-10.test.ts). */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { checkAnswer, exercise, EXERCISES } from "../../lib/course";
 import { randomMDP, softValueIteration, occupancyMeasure, tabularGail, l1Distance } from "../../lib/tabular";
 
-const IDS = ["06.1", "06.2", "06.3", "13.1", "13.2", "13.3"];
+const IDS = ["06.1", "06.2", "06.3", "10.1", "10.2", "10.3", "13.1", "13.2", "13.3"];
 
-test("the exercises of 06 and 13 are registered, finite, and accept their own value", () => {
+test("the exercises of 06, 10 and 13 are registered, finite, and accept their own value", () => {
   for (const id of IDS) {
     assert.ok(EXERCISES.some((e) => e.id === id), `${id} missing from EXERCISES`);
     const v = exercise(id).expected();

@@ -1,7 +1,12 @@
 import { test, before } from "node:test";
 import * as assert from "node:assert/strict";
 import { tf, Rng, initBackend } from "../../lib/core";
-import { quickConfig, mpcVariants, WORLD_EXPERIMENT } from "../../lib/worldmodel/experiment";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { quickConfig, mpcVariants, rowsNotRerun, WORLD_EXPERIMENT } from "../../lib/worldmodel/experiment";
+import { worldModelStudy } from "../../lib/experiments/studies";
+import { parseCsv, StoredResult } from "../../lib/experiments/sweep";
 import {
   worldSpec,
   collectEpisodes,
@@ -10,6 +15,8 @@ import {
   imagine,
   TrueDynamics,
   MpcController,
+  runMpcEpisodes,
+  runRandomEpisodes,
   DynaVecEnv,
   wrapAngle,
   mmdRbf,
@@ -176,4 +183,40 @@ test("MPC variants: shaped (the hand-written cost, where the task has one) and u
   assert.deepEqual(mpcVariants({ ...cfg, mpc: { ...cfg.mpc, shaping: 0 } }, worldSpec("CartPole-v1")), [["unshaped", 0]]);
   assert.deepEqual(mpcVariants(cfg, { shaping: { unsupported: "no shaping for this task" } }), [["unshaped", 0]]);
   assert.ok(WORLD_EXPERIMENT.mpc.episodes >= 10, "at least 10 MPC episodes per seed (issue 16.4)");
+});
+
+test("MPC's controls: random actions are reproducible and fall early; MPC in the true simulator with the shaping cost keeps the pole up", () => {
+  const variant = { noiseStd: 0 };
+  const a = runRandomEpisodes(cart, variant, { episodes: 4, seed: 3 });
+  assert.deepEqual(runRandomEpisodes(cart, variant, { episodes: 4, seed: 3 }).returns, a.returns, "same seed, same episodes");
+  assert.equal(a.returns.length, 4);
+  assert.ok(a.returns.every((r) => r < 100), `random actions: ${a.returns}`);
+  const sim = runMpcEpisodes(new TrueDynamics(cart, variant), variant, { episodes: 2, maxSteps: 60, horizon: 10, samples: 32, iterations: 2, elites: 8, shaping: 0.1, seed: 3 });
+  assert.deepEqual(sim.lengths, [60, 60], "the planner in the true dynamics survives every capped episode");
+  assert.throws(() => runRandomEpisodes(cart, variant, { episodes: 0 }), /episodes/);
+});
+
+test("the worldmodel table keeps the rows of (part, env) groups no stored run covers, and replaces the others", () => {
+  const header = "env,variant,model,metric,mean,std,seeds";
+  const old = [
+    "CartPole-v1,deterministic,none,dynaRealStepsToThreshold,11392,1348.56,3",
+    "CartPole-v1,deterministic,gan,mpcReturn,489.333,18.4752,3",
+    "Acrobot-v1,deterministic,gan,mpcReturn,-125.167,11.8145,3",
+  ];
+  const kept = rowsNotRerun(parseCsv([header, ...old].join("\n") + "\n"), [{ kind: "wm", envId: "CartPole-v1" }]);
+  assert.deepEqual(kept.map((r) => `${r.env} ${r.metric}`), ["CartPole-v1 dynaRealStepsToThreshold", "Acrobot-v1 mpcReturn"]);
+  // through the study: a stored wm run of CartPole replaces that group's rows, the Dyna and Acrobot rows stay
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ganrl-wm-table-"));
+  try {
+    fs.writeFileSync(path.join(dir, "worldmodel.csv"), [header, ...old].join("\n") + "\n");
+    const run = { id: "worldmodel/wm/CartPole-v1/seed0", params: { kind: "wm", envId: "CartPole-v1", seed: 0 }, finishedAt: "", seconds: 1,
+      result: { rows: [{ env: "CartPole-v1", variant: "deterministic", model: "gan", metric: "mpcReturn/unshaped", value: 200 }] } } as unknown as StoredResult;
+    const plan = worldModelStudy.plan({ seeds: 1, quick: true })[0];
+    const [t] = worldModelStudy.tables([run], plan, { outDir: dir, seconds: 0, command: "test" });
+    const rows = parseCsv(t.text).map((r) => `${r.env} ${r.model} ${r.metric} ${r.mean}`);
+    assert.deepEqual(rows, ["CartPole-v1 gan mpcReturn/unshaped 200", "CartPole-v1 none dynaRealStepsToThreshold 11392", "Acrobot-v1 gan mpcReturn -125.167"]);
+    assert.equal(t.rows, 3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
