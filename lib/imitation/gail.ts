@@ -44,6 +44,13 @@ export type DiscHead = (typeof DISC_HEADS)[number];
 export const ABSORBING_ACTION_WEIGHTS = ["zero", "uniform"] as const;
 export type AbsorbingActionWeights = (typeof ABSORBING_ACTION_WEIGHTS)[number];
 
+/** Checks `absorbingScale` (a positive finite number) and `absorbingActionWeights` (one of `ABSORBING_ACTION_WEIGHTS`); GanrlError naming the fix. */
+export function checkAbsorbingOptions(o: { absorbingScale?: unknown; absorbingActionWeights?: unknown }): void {
+  const { absorbingScale: c = 1, absorbingActionWeights: w = "zero" } = o;
+  ensure(typeof c === "number" && Number.isFinite(c) && c > 0, () => `absorbingScale must be a positive finite number (the absorbing indicator's value; 1 is DAC's), got ${describe(c)}`);
+  ensure((ABSORBING_ACTION_WEIGHTS as readonly unknown[]).includes(w), () => `absorbingActionWeights must be one of ${ABSORBING_ACTION_WEIGHTS.join(", ")}, got ${describe(w)}`);
+}
+
 export interface GailDiscriminatorOptions {
   obsDim: number;
   nActions: number;
@@ -92,6 +99,7 @@ export class GailDiscriminator extends NeuralDiscriminator {
     checkPositiveInt(opts.obsDim, "discriminator obsDim");
     checkPositiveInt(opts.nActions, "discriminator nActions");
     ensure((DISC_HEADS as readonly string[]).includes(opts.head), () => `discriminator head must be one of ${DISC_HEADS.join(", ")}, got ${describe(opts.head)}`);
+    checkAbsorbingOptions(opts);
     this.rewardForm = opts.rewardForm ?? "logit";
     checkRewardForm(this.rewardForm);
     this.rewardSign = rewardFormSign(this.rewardForm);
@@ -123,12 +131,12 @@ export class GailDiscriminator extends NeuralDiscriminator {
     let x: tf.Tensor2D = this.opts.inputNorm ? this.opts.inputNorm.apply(b.obs) : b.obs;
     let act = tf.oneHot(tf.cast(b.actions, "int32"), this.opts.nActions).toFloat() as tf.Tensor2D;
     if (this.opts.absorbing) {
-      const keep = tf.sub(1, b.absorbing).reshape([-1, 1]);
+      const abs = b.absorbing.reshape([-1, 1]);
+      const keep = tf.sub(1, abs);
       const scale = this.opts.absorbingScale ?? 1;
-      const ind = scale === 1 ? b.absorbing : tf.mul(b.absorbing, scale);
-      x = tf.concat([tf.mul(x, keep), ind.reshape([-1, 1])], 1) as tf.Tensor2D;
+      x = tf.concat([tf.mul(x, keep), scale === 1 ? abs : tf.mul(abs, scale)], 1) as tf.Tensor2D;
       act = tf.mul(act, keep) as tf.Tensor2D;
-      if (this.opts.absorbingActionWeights === "uniform") act = tf.add(act, tf.mul(b.absorbing.reshape([-1, 1]), 1 / this.opts.nActions)) as tf.Tensor2D;
+      if (this.opts.absorbingActionWeights === "uniform") act = tf.add(act, tf.mul(abs, 1 / this.opts.nActions)) as tf.Tensor2D;
     }
     return { x, act };
   }
@@ -247,8 +255,7 @@ export class GAIL extends AdversarialTrainer<GAILOptions, GailDiscriminator> {
   constructor(opts: Partial<GAILOptions> = {}) {
     super({ algo: "gail", rewardKey: "gen/gailReward", defaults: GAIL_DEFAULTS, check: (o) => {
       checkRewardForm(o.rewardForm);
-      ensure(typeof o.absorbingScale === "number" && Number.isFinite(o.absorbingScale) && o.absorbingScale > 0, () => `absorbingScale must be a positive finite number (the absorbing indicator's value; 1 is DAC's), got ${describe(o.absorbingScale)}`);
-      ensure((ABSORBING_ACTION_WEIGHTS as readonly string[]).includes(o.absorbingActionWeights), () => `absorbingActionWeights must be one of ${ABSORBING_ACTION_WEIGHTS.join(", ")}, got ${describe(o.absorbingActionWeights)}`);
+      checkAbsorbingOptions(o);
     } }, opts);
   }
 

@@ -242,6 +242,7 @@ test("absorbingScale: the indicator's value on absorbing rows; under a gradient 
   const g1 = gap(1), g10 = gap(10);
   assert.ok(g1 < 0.2 && g10 > g1 + 0.5, `gap ℓ(policy rows) − ℓ(absorbing): scale 1 ${g1.toFixed(2)}, scale 10 ${g10.toFixed(2)}`);
   assert.throws(() => tiny({ absorbingScale: 0 }), /absorbingScale must be a positive finite number/);
+  assert.throws(() => new GailDiscriminator({ obsDim: 4, nActions: 2, hidden: [8], activation: "tanh", head: "concat", labelsExpertIsOne: true, spectralNorm: false, absorbing: true, absorbingScale: Number.NaN, inputNorm: null }, new Rng(2)), /absorbingScale must be a positive finite number/, "the discriminator checks it too");
 });
 
 test("absorbingActionWeights: with the perAction head an absorbing row's logit is pinned at 0 ('zero') or is the mean of its per-action logits ('uniform')", () => {
