@@ -270,7 +270,7 @@ export const neutralCartPole: ImitationPreset = Object.freeze({
   description: "CartPole-v1: as dacCartPole (logit reward, absorbing states) with a zero-centred gradient penalty (λ 10) on D and the absorbing indicator at 10",
   gail: Object.freeze({ ...dacCartPole.gail, ...NEUTRAL_DISC, absorbingScale: 10 }),
   measured:
-    "re-runs of the stored neutral runs (npx tsx rerun of data/results/runs/gail/neutral/CartPole-v1/GAIL, 100k steps, 50 deterministic episodes): " +
+    "re-runs of the stored neutral runs with one option changed (npx tsx scripts/rerun-gail.ts --overrides '{\"absorbingScale\":10}' data/results/runs/gail/neutral/CartPole-v1/GAIL/…, 100k steps, 50 deterministic episodes): " +
     "absorbing indicator 1 → 10: 1 trajectory seeds 0-4: 9.5 → 500, 164.9 → 500, 500 → 236.8, 99.8 → 500, 500 → 500; 4 trajectories: 500, 500, 196.1 → 500, 500, 9.5 → 500; " +
     "7 trajectories seeds 0 and 3: 107.7 → 500, 30.5 → 500. Other fixes tried on the failing cells (4:4, 7:3, 1:0): discSteps 5: 490.9, 500, 408.3; discReplay 8: 318.4, 500, 148.5. " +
     "Earlier pilot with c = 1, 4 trajectories, seeds 0-1: 500.0 and 500.0; with λ_GP 1: 269.4, 500.0; without the penalty (dacCartPole): 302.6 at seed 0",
@@ -289,7 +289,7 @@ export const neutralAcrobot: ImitationPreset = Object.freeze({
   gail: Object.freeze({ ...dacAcrobot.gail, ...NEUTRAL_DISC_ACROBOT, absorbingScale: 10 }),
   totalSteps: 150_000,
   measured:
-    "re-runs of the stored neutral runs (50 deterministic episodes), absorbing indicator 1 → 10 at 60k steps, 18 of the 20 cells: seeds 0, 2, 3, 4 at −78.0 to −89.8 in all 14 of theirs, seed 1 at −500 in all 4 sizes (at 1 trajectory it first ends episodes after ~100k steps); " +
+    "re-runs of the stored neutral runs (npx tsx scripts/rerun-gail.ts --overrides … --steps …, 50 deterministic episodes), absorbing indicator 1 → 10 at 60k steps, 18 of the 20 cells: seeds 0, 2, 3, 4 at −78.0 to −89.8 in all 14 of theirs, seed 1 at −500 in all 4 sizes (at 1 trajectory it first ends episodes after ~100k steps); " +
     "150k steps, the cells 1:1, 1:3, 4:3, 10:3 (c = 1 at 60k: −491.6, −491.9, −492.1, −500): c = 10: −81.3, −82.0, −82.5, −78.5; c = 1: −132.9, −119.0, −82.5, −87.3. " +
     "Earlier pilot with c = 1, 4 trajectories, 60k steps, seeds 0-1: λ_GP 1: −87.0, −83.0; " +
     "λ_GP 10: −500, −500 (−73 at 20k steps, then D calls most policy rows expert, the logit reward turns positive and the policy stops ending episodes); " +
@@ -312,7 +312,7 @@ export const neutralMountainCar: ImitationPreset = Object.freeze({
   measured:
     "with absorbing action weights 'zero' (the stored runs before this preset set 'uniform'), the per-action head pinned ℓ(s_a) at 0: gen/absorbingReward 0.00 " +
     "while the per-step logit reward was −0.7 to −0.96, so reaching the flag was paid by the sign, not learned; 'uniform' (ℓ(s_a) learned, +2.1 to +2.8 by 30k steps), " +
-    "re-runs of the four worst stored cells (7:0, 10:3, 10:4, 7:4): −139.0 → −112.4, −133.8 → −118.1, −134.9 → −115.6, −128.1 → −111.0. Earlier pilot ('zero'): " +
+    "re-runs of the four worst stored cells (7:0, 10:3, 10:4, 7:4; scripts/rerun-gail.ts): −139.0 → −112.4, −133.8 → −118.1, −134.9 → −115.6, −128.1 → −111.0. Earlier pilot ('zero'): " +
     "pilot, data/demos/MountainCar-v0 4 trajectories, 300k steps, seeds 0-1, 20 deterministic episodes: −116.9, −120.0 (demonstrations −104.6, random −200); " +
     "sealsMountainCar's PPO generator with the logit reward, absorbing states and λ_GP 1 instead: −139.8 (inputs standardised), −136.3 (not), seed 0",
 });
