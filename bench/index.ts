@@ -8,6 +8,8 @@
  *                              where a GAIL run's time goes (bench/profile.ts)
  *   npm run bench -- targets [--quick] [--main]
  *                              one line per speed target of issue 19 (bench/targets.ts)
+ *   npm run bench -- kernels   the floor under a PPO update: kernel dispatch, matMul, kernels a step
+ *                              (bench/kernels.ts)
  *   npm run bench -- peers [--quick] [--core N] [--seed N]
  *                              the Python peers (Gymnasium, imitation, SB3) and ours side by side on
  *                              one core, same run (bench/peers.ts); only when named: it needs the
@@ -21,6 +23,7 @@ import { benchWorldModel, formatWorldModelBench } from "./worldmodel";
 import { benchProfile, formatProfile, profileArgs } from "./profile";
 import { benchTargets, formatTargets } from "./targets";
 import { benchPeers, formatPeers, peersArgs } from "./peers";
+import { benchKernels, formatKernels } from "./kernels";
 
 interface Bench {
   name: string;
@@ -48,6 +51,7 @@ const BENCHES: Bench[] = [
       return formatTargets(await benchTargets({ quick: argv.includes("--quick"), main: argv.includes("--main") }));
     },
   },
+  { name: "kernels", run: async () => formatKernels(await benchKernels()) },
   {
     name: "peers",
     onlyWhenNamed: true,

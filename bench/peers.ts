@@ -22,6 +22,9 @@
  *   steps): whole-algorithm environment steps per second with evaluation excluded; the return at
  *   49,152 and 98,304 steps and the first evaluation ≥ 475, on the SAME schedule (every 16,384
  *   steps, 10 deterministic episodes from seed 10,000) on both sides;
+ * - the same GAIL comparison like for like: ganrl with imitation's own settings
+ *   (`IMITATION_GAIL_SETTINGS`, bench/peers/ours.ts) for the peer's 294,912 steps, so that both
+ *   sides do the same work per environment step (compared with the same peer run);
  * - PPO with the rl-zoo CartPole-v1 settings: SB3 vs ours, wall time to 100,000 steps and the
  *   final return (20 deterministic episodes each side).
  *
@@ -165,6 +168,42 @@ interface GailResult {
 const ratioOf = (kind: "x" | "less", peer: number | null, ours: number | null) => (peer === null || ours === null || peer <= 0 || ours <= 0 ? null : kind === "x" ? ours / peer : peer / ours);
 const ret = (r: { evalReturn: number; evalReturnStd: number }, n: number) => `${r.evalReturn.toFixed(1)} ± ${r.evalReturnStd.toFixed(1)} (${n} ep.)`;
 
+/** The three GAIL rows (speed, steps to the threshold, time to it) of one peer/ganrl pair; `tag` names the ganrl side's settings. */
+function gailRows(p: GailResult, o: GailResult, imi: string, budgets: PeersReport["budgets"], tag: string): PeersRow[] {
+  const rows: PeersRow[] = [];
+  const at = (r: GailResult, s: number) => r.evals.find((e) => e.step === s);
+  const fmtAt = (r: GailResult, s: number) => {
+    const e = at(r, s);
+    return e ? `${e.return.toFixed(1)} ± ${e.std.toFixed(1)}` : "not run";
+  };
+  const retAt = (r: GailResult) => budgets.gailAt.map((s) => `${(s / 1000).toFixed(1)}k: ${fmtAt(r, s)}`).join("; ");
+  rows.push({
+    workload: `GAIL + PPO, CartPole-v1, 1 trajectory: whole-algorithm env steps/s, evaluation excluded${tag}`,
+    peer: imi, unit: "steps/s",
+    peerValue: p.stepsPerSec, peerCpuValue: p.stepsPerCpuSec, oursValue: o.stepsPerSec, oursCpuValue: o.stepsPerCpuSec,
+    ratio: ratioOf("x", p.stepsPerSec, o.stepsPerSec), ratioCpu: ratioOf("x", p.stepsPerCpuSec, o.stepsPerCpuSec), ratioKind: "x",
+    peerReturn: `${retAt(p)} (${PEERS_EVAL.gailEpisodes} ep.)`, oursReturn: `${retAt(o)} (${PEERS_EVAL.gailEpisodes} ep.)`,
+  });
+  const first = (r: GailResult) => r.evals.find((e) => e.return >= PEERS_EVAL.threshold) ?? null;
+  const pf = first(p), of = first(o);
+  const within = (r: GailResult, f: typeof pf) => (f ? `first ≥ ${PEERS_EVAL.threshold}: ${f.return.toFixed(1)}` : `not reached within ${r.steps.toLocaleString("en-US")}`);
+  rows.push({
+    workload: `GAIL: env steps to the first evaluation ≥ ${PEERS_EVAL.threshold} (every ${PEERS_EVAL.gailEvery.toLocaleString("en-US")} steps, ${PEERS_EVAL.gailEpisodes} episodes, both sides)${tag}`,
+    peer: imi, unit: "steps",
+    peerValue: pf?.step ?? null, peerCpuValue: null, oursValue: of?.step ?? null, oursCpuValue: null,
+    ratio: ratioOf("less", pf?.step ?? null, of?.step ?? null), ratioCpu: null, ratioKind: "less",
+    peerReturn: within(p, pf), oursReturn: within(o, of),
+  });
+  rows.push({
+    workload: `GAIL: training time to that evaluation, evaluation excluded${tag}`,
+    peer: imi, unit: "s",
+    peerValue: pf?.trainWall ?? null, peerCpuValue: pf?.trainCpu ?? null, oursValue: of?.trainWall ?? null, oursCpuValue: of?.trainCpu ?? null,
+    ratio: ratioOf("less", pf?.trainWall ?? null, of?.trainWall ?? null), ratioCpu: ratioOf("less", pf?.trainCpu ?? null, of?.trainCpu ?? null), ratioKind: "less",
+    peerReturn: `budget ${p.steps.toLocaleString("en-US")} steps`, oursReturn: `budget ${o.steps.toLocaleString("en-US")} steps`,
+  });
+  return rows;
+}
+
 /** Builds the table rows from the two sides' raw results. */
 export function peersRows(raw: PeersReport["raw"], v: Record<string, string>, budgets: PeersReport["budgets"]): PeersRow[] {
   const rows: PeersRow[] = [];
@@ -194,39 +233,9 @@ export function peersRows(raw: PeersReport["raw"], v: Record<string, string>, bu
       peerReturn: ret(p, PEERS_EVAL.finalEpisodes), oursReturn: ret(o, PEERS_EVAL.finalEpisodes),
     });
   }
-  {
-    const p = raw.gail.peer as unknown as GailResult, o = raw.gail.ours as unknown as GailResult;
-    const at = (r: GailResult, s: number) => r.evals.find((e) => e.step === s);
-    const fmtAt = (r: GailResult, s: number) => {
-      const e = at(r, s);
-      return e ? `${e.return.toFixed(1)} ± ${e.std.toFixed(1)}` : "not run";
-    };
-    const retAt = (r: GailResult) => budgets.gailAt.map((s) => `${(s / 1000).toFixed(1)}k: ${fmtAt(r, s)}`).join("; ");
-    rows.push({
-      workload: "GAIL + PPO, CartPole-v1, 1 trajectory: whole-algorithm env steps/s, evaluation excluded",
-      peer: imi, unit: "steps/s",
-      peerValue: p.stepsPerSec, peerCpuValue: p.stepsPerCpuSec, oursValue: o.stepsPerSec, oursCpuValue: o.stepsPerCpuSec,
-      ratio: ratioOf("x", p.stepsPerSec, o.stepsPerSec), ratioCpu: ratioOf("x", p.stepsPerCpuSec, o.stepsPerCpuSec), ratioKind: "x",
-      peerReturn: `${retAt(p)} (${PEERS_EVAL.gailEpisodes} ep.)`, oursReturn: `${retAt(o)} (${PEERS_EVAL.gailEpisodes} ep.)`,
-    });
-    const first = (r: GailResult) => r.evals.find((e) => e.return >= PEERS_EVAL.threshold) ?? null;
-    const pf = first(p), of = first(o);
-    const within = (r: GailResult, f: typeof pf) => (f ? `first ≥ ${PEERS_EVAL.threshold}: ${f.return.toFixed(1)}` : `not reached within ${r.steps.toLocaleString("en-US")}`);
-    rows.push({
-      workload: `GAIL: env steps to the first evaluation ≥ ${PEERS_EVAL.threshold} (every ${PEERS_EVAL.gailEvery.toLocaleString("en-US")} steps, ${PEERS_EVAL.gailEpisodes} episodes, both sides)`,
-      peer: imi, unit: "steps",
-      peerValue: pf?.step ?? null, peerCpuValue: null, oursValue: of?.step ?? null, oursCpuValue: null,
-      ratio: ratioOf("less", pf?.step ?? null, of?.step ?? null), ratioCpu: null, ratioKind: "less",
-      peerReturn: within(p, pf), oursReturn: within(o, of),
-    });
-    rows.push({
-      workload: `GAIL: training time to that evaluation, evaluation excluded`,
-      peer: imi, unit: "s",
-      peerValue: pf?.trainWall ?? null, peerCpuValue: pf?.trainCpu ?? null, oursValue: of?.trainWall ?? null, oursCpuValue: of?.trainCpu ?? null,
-      ratio: ratioOf("less", pf?.trainWall ?? null, of?.trainWall ?? null), ratioCpu: ratioOf("less", pf?.trainCpu ?? null, of?.trainCpu ?? null), ratioKind: "less",
-      peerReturn: `budget ${p.steps.toLocaleString("en-US")} steps`, oursReturn: `budget ${o.steps.toLocaleString("en-US")} steps`,
-    });
-  }
+  rows.push(...gailRows(raw.gail.peer as unknown as GailResult, raw.gail.ours as unknown as GailResult, imi, budgets, ""));
+  // the like-for-like run (absent from reports written before it existed)
+  if (raw["gail-same"]) rows.push(...gailRows(raw["gail-same"].peer as unknown as GailResult, raw["gail-same"].ours as unknown as GailResult, imi, budgets, " (ganrl with imitation's settings, the same work per step)"));
   {
     const p = raw.ppo.peer as unknown as TimedResult, o = raw.ppo.ours as unknown as TimedResult;
     rows.push({
@@ -278,6 +287,12 @@ export async function benchPeers(opts: PeersOptions): Promise<PeersReport> {
     ["--demos", DEMOS, "--steps", String(b.gailPeerSteps), "--eval-every", String(ev.evalEvery), "--eval-episodes", String(ev.evalEpisodes), "--eval-seed", String(ev.evalSeed), "--seed", seed],
     { demos: DEMOS, steps: b.gailOursSteps, ...ev, seed: opts.seed },
   );
+  // the like-for-like GAIL run: ganrl with imitation's own settings for the peer's budget, compared with the same peer run
+  {
+    const l0 = os.loadavg();
+    const o = runSide("ours", "gail-same", [JSON.stringify({ demos: DEMOS, steps: b.gailPeerSteps, ...ev, seed: opts.seed })], opts);
+    raw["gail-same"] = { peer: raw.gail.peer, ours: o, load: [l0, l0, os.loadavg()] };
+  }
   both("ppo", ["--steps", String(b.ppoSteps), "--eval-episodes", String(PEERS_EVAL.finalEpisodes), "--seed", seed], { steps: b.ppoSteps, evalEpisodes: PEERS_EVAL.finalEpisodes, seed: opts.seed });
 
   const pv = raw.envs.peer.versions as Record<string, string>;
@@ -354,7 +369,7 @@ export function formatPeers(r: PeersReport): string {
   const b = r.budgets;
   lines.push(
     "",
-    `Settings: GAIL peer = imitation's documented CartPole settings (PPO batch 64, lr 4e-4, γ 0.95, 5 epochs, 8 envs × 2,048 steps a round; BasicRewardNet with RunningNorm; 8 discriminator updates a round; demonstration batch ${String((r.raw.gail.peer as { demoBatchSize?: number }).demoBatchSize ?? "?")}, all the transitions, since imitation refuses a batch larger than them), ${b.gailPeerSteps.toLocaleString("en-US")} steps; ganrl = modernCartPole, ${b.gailOursSteps.toLocaleString("en-US")} steps. ` +
+    `Settings: GAIL peer = imitation's documented CartPole settings (PPO batch 64, lr 4e-4, γ 0.95, 5 epochs, 8 envs × 2,048 steps a round; BasicRewardNet with RunningNorm; 8 discriminator updates a round; demonstration batch ${String((r.raw.gail.peer as { demoBatchSize?: number }).demoBatchSize ?? "?")}, all the transitions, since imitation refuses a batch larger than them), ${b.gailPeerSteps.toLocaleString("en-US")} steps; ganrl = modernCartPole, ${b.gailOursSteps.toLocaleString("en-US")} steps${r.raw["gail-same"] ? `, and, in the rows marked "imitation's settings", ganrl with imitation's PPO, discriminator (32-32 ReLU, 8 Adam steps of 500 + 500 pairs a round) and rounds for the peer's ${b.gailPeerSteps.toLocaleString("en-US")} steps (IMITATION_GAIL_SETTINGS, bench/peers/ours.ts; imitation's reward normalisation and 512-sample replay buffer are not reproduced)` : ""}. ` +
       `BC peer = imitation's defaults (32-32 policy, Adam 1e-3) on all 500 pairs; ganrl = modernCartPole's BC (64-64, Adam 3e-3, 70/30 split, best validation accuracy). PPO: rl-zoo settings on both sides (8 envs, n_steps 32, batch 256, 20 epochs, λ 0.8, γ 0.98, lr 1e-3 and clip 0.2 linear).`,
   );
   return lines.join("\n");

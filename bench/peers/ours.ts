@@ -12,6 +12,9 @@
  *   gail  the modernCartPole preset (bench/imitation.ts), its own evaluation switched off and
  *         replaced by the peer's schedule: every `evalEvery` steps, `evalEpisodes` deterministic
  *         episodes from `evalSeed`, timed apart and excluded
+ *   gail-same  the same schedule with imitation's own CartPole settings (`IMITATION_GAIL_SETTINGS`:
+ *         the peer's PPO, discriminator size and updates per round), so that both sides do the same
+ *         work per environment step: the like-for-like speed comparison
  *   ppo   PPO_CARTPOLE_ZOO (bench/rl.ts, bench/targets.ts) for `steps` steps
  * Returns are deterministic-policy means over `evalEpisodes` episodes (episode i seeded seed + i).
  */
@@ -19,7 +22,7 @@ import * as os from "os";
 import * as path from "path";
 import { initBackend, describeBackend, cpuMs, repoRoot, writeJsonAtomic, GanrlError } from "../../lib/core";
 import { EnvId, isEnvId } from "../../lib/envs";
-import { GAIL, modernCartPole, trainBC } from "../../lib/imitation";
+import { GAIL, GAILOptions, modernCartPole, trainBC } from "../../lib/imitation";
 import { loadDemos } from "../../lib/data";
 import { PPO, PPO_CARTPOLE_ZOO, evaluate } from "../../lib/rl";
 import { stepFixed } from "../envs";
@@ -82,15 +85,40 @@ export async function benchBcOurs(o: OursOptions): Promise<unknown> {
   return { transitions: r.nTrain + r.nValidation, nTrain: r.nTrain, batches, batchSize: 32, wall: t.wall, cpu: t.cpu, evalReturn: ev.mean, evalReturnStd: ev.std };
 }
 
-export async function benchGailOurs(o: OursOptions): Promise<unknown> {
+/**
+ * imitation 1.0.1's documented CartPole GAIL settings (bench/peers/peers.py) in ganrl's options:
+ * SB3 PPO (8 envs × 2,048 steps a round, minibatch 64, 5 epochs, Adam 4e-4 constant, γ 0.95,
+ * λ 0.95, clip 0.2, 64-64 tanh, value coefficient 0.5, gradient norm 0.5, no entropy bonus);
+ * BasicRewardNet (state and one-hot action, 32-32 ReLU, inputs standardised), 8 Adam steps at 1e-3
+ * a round on 500 expert + 500 policy pairs, reward −log(1 − D). Not reproduced: imitation's reward
+ * normalisation (VecNormalize) and its 512-sample generator replay buffer (ganrl's D samples the
+ * current round). The point is equal work per environment step, so that steps per second compare.
+ */
+export const IMITATION_GAIL_SETTINGS: Readonly<Partial<GAILOptions>> = Object.freeze({
+  envId: "CartPole-v1",
+  demoEvery: 1,
+  generator: "ppo" as const,
+  generatorOptions: { numEnvs: 8, nSteps: 2048, batchSize: 64, nEpochs: 5, lr: 4e-4, annealLr: false, clipEps: 0.2, annealClip: false, gamma: 0.95, gaeLambda: 0.95, entCoef: 0, vfCoef: 0.5, maxGradNorm: 0.5, hidden: [64, 64] },
+  discHead: "concat" as const,
+  discHidden: [32, 32],
+  discActivation: "relu" as const,
+  discLr: 1e-3,
+  discSteps: 8,
+  discBatchSize: 500,
+  rewardForm: "neglog1mD" as const,
+  absorbing: false,
+  normalizeDiscInputs: true,
+});
+
+async function gailRun(name: string, opts: Readonly<Partial<GAILOptions>>, o: OursOptions): Promise<unknown> {
   const steps = need(o.steps, "steps");
   const evalEvery = need(o.evalEvery, "evalEvery");
   const episodes = need(o.evalEpisodes, "evalEpisodes");
   const evalSeed = need(o.evalSeed, "evalSeed");
-  const g = modernCartPole.gail.generatorOptions as { numEnvs: number; nSteps: number };
+  const g = opts.generatorOptions as { numEnvs: number; nSteps: number };
   const perRound = g.numEnvs * g.nSteps;
-  if (evalEvery % perRound !== 0) throw new GanrlError(`bench peers: evalEvery ${evalEvery} is not a multiple of modernCartPole's round of ${perRound} steps`);
-  const gail = new GAIL({ ...modernCartPole.gail, demos: path.resolve(repoRoot, need(o.demos, "demos")), seed: o.seed ?? 0, evalEvery: 0 });
+  if (evalEvery % perRound !== 0) throw new GanrlError(`bench peers: evalEvery ${evalEvery} is not a multiple of ${name}'s round of ${perRound} steps`);
+  const gail = new GAIL({ ...opts, demos: path.resolve(repoRoot, need(o.demos, "demos")), seed: o.seed ?? 0, evalEvery: 0 });
   const evals: { step: number; return: number; std: number; trainWall: number; trainCpu: number }[] = [];
   let evalWall = 0, evalCpu = 0;
   const c = new Clock();
@@ -109,7 +137,7 @@ export async function benchGailOurs(o: OursOptions): Promise<unknown> {
   const t = c.read();
   gail.dispose();
   return {
-    preset: modernCartPole.name,
+    preset: name,
     stepsPerRound: perRound,
     steps: res.step,
     wall: t.wall,
@@ -122,6 +150,14 @@ export async function benchGailOurs(o: OursOptions): Promise<unknown> {
   };
 }
 
+export async function benchGailOurs(o: OursOptions): Promise<unknown> {
+  return gailRun(modernCartPole.name, modernCartPole.gail, o);
+}
+
+export async function benchGailSameOurs(o: OursOptions): Promise<unknown> {
+  return gailRun("imitation's settings", IMITATION_GAIL_SETTINGS, o);
+}
+
 export async function benchPpoOurs(o: OursOptions): Promise<unknown> {
   const t = new PPO({ ...PPO_CARTPOLE_ZOO, seed: o.seed ?? 0 });
   const c = new Clock();
@@ -132,7 +168,7 @@ export async function benchPpoOurs(o: OursOptions): Promise<unknown> {
   return { steps: res.step, wall: d.wall, cpu: d.cpu, evalReturn: ev.mean, evalReturnStd: ev.std };
 }
 
-const WORKLOADS: Record<string, (o: OursOptions) => Promise<unknown>> = { envs: benchEnvsOurs, bc: benchBcOurs, gail: benchGailOurs, ppo: benchPpoOurs };
+const WORKLOADS: Record<string, (o: OursOptions) => Promise<unknown>> = { envs: benchEnvsOurs, bc: benchBcOurs, gail: benchGailOurs, "gail-same": benchGailSameOurs, ppo: benchPpoOurs };
 
 if (require.main === module) {
   (async () => {

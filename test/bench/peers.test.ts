@@ -57,6 +57,25 @@ test("peersRows: a side that never reaches 475 has no figure and no ratio", () =
   assert.match(rows[4].oursReturn, /98\.3k: not run/);
 });
 
+test("peersRows: the like-for-like GAIL run adds its three rows, against the same peer run", () => {
+  const r = raw();
+  r["gail-same"] = {
+    peer: r.gail.peer,
+    ours: { steps: 294_912, stepsPerSec: 6000, stepsPerCpuSec: 6300, evals: gailEvals([100, 300, 476, 500]) },
+    load: [],
+  };
+  const rows = peersRows(r, versions, PEERS_BUDGETS.full);
+  assert.equal(rows.length, 3 + 1 + 3 + 3 + 1);
+  const [speed, steps] = rows.slice(7, 9);
+  assert.match(speed.workload, /imitation's settings/);
+  assert.equal(speed.peerValue, 4000); // the same peer run as the modernCartPole rows
+  assert.equal(speed.ratio, 1.5);
+  assert.equal(speed.ratioCpu, 6300 / 4200);
+  assert.equal(steps.oursValue, 3 * 16_384);
+  assert.equal(steps.ratio, 1);
+  assert.match(rows[10].workload, /^PPO/);
+});
+
 test("formatPeers prints a markdown table with the command; peersCsv quotes its cells", () => {
   const rows = peersRows(raw(), versions, PEERS_BUDGETS.full);
   const report: PeersReport = {
