@@ -5,7 +5,7 @@
  *   - time (s) and env steps until the mean return of the last 100 episodes reaches 475,
  *     from scratch with the SB3 rl-zoo config (8 envs, n_steps 32, batch 256, 20 epochs,
  *     λ 0.8, γ 0.98, lr 1e-3 linear, clip 0.2 linear, 64-64 tanh).
- * Reference: SB3 takes about 150 s for the zoo's 1e5 steps on this machine kind.
+ * SB3 side by side on one core: `npm run bench -- peers`.
  *
  * Run: `npx tsx bench/rl.ts` (or `npm run bench -- rl` once registered in bench/index.ts).
  */
@@ -32,7 +32,7 @@ export async function benchRl(opts: { seed?: number; solveBudget?: number } = {}
     await t.trainIteration();
     const s0 = t.step, t0 = Date.now();
     while (t.step - s0 < 8192) await t.trainIteration();
-    rows.push({ metric: "PPO train throughput (8 envs, zoo config, incl. 20 epochs of updates)", value: (t.step - s0) / ((Date.now() - t0) / 1000), unit: "env steps/s", reference: "SB3 ≈ 670 (1e5 steps in 150 s)" });
+    rows.push({ metric: "PPO train throughput (8 envs, zoo config, incl. 20 epochs of updates)", value: (t.step - s0) / ((Date.now() - t0) / 1000), unit: "env steps/s", reference: "SB3: `npm run bench -- peers` (same run)" });
     t.dispose();
   }
 
@@ -66,7 +66,7 @@ export async function benchRl(opts: { seed?: number; solveBudget?: number } = {}
       },
     });
     const secs = (Date.now() - t0) / 1000;
-    rows.push({ metric: `PPO time to mean return 475 (seed ${seed})`, value: solvedAt > 0 ? secs : NaN, unit: "s", reference: "SB3 zoo: 1e5 steps ≈ 150 s" });
+    rows.push({ metric: `PPO time to mean return 475 (seed ${seed})`, value: solvedAt > 0 ? secs : NaN, unit: "s", reference: "SB3: `npm run bench -- peers` (same run)" });
     rows.push({ metric: `PPO env steps to mean return 475 (seed ${seed})`, value: solvedAt > 0 ? solvedAt : NaN, unit: "steps", reference: solvedAt > 0 ? undefined : `not reached in ${budget}` });
     t.dispose();
   }
