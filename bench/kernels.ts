@@ -19,7 +19,7 @@ import { tf, initBackend, describeBackend } from "../lib/core";
 import { PPO, PPO_CARTPOLE_ZOO } from "../lib/rl";
 
 type ProfileInfo = Awaited<ReturnType<typeof tf.profile>>;
-import { freshPeerFigures } from "./peers";
+import { freshPeerFigures, median } from "./peers";
 
 export interface KernelBench {
   dispatchUs: number;
@@ -33,8 +33,6 @@ export interface KernelBench {
     stepsPer100k: number;
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function timeUs(f: () => void, n: number, runs = 5): number {
   for (let i = 0; i < Math.min(n, 200); i++) f();
@@ -82,7 +80,7 @@ export async function benchKernels(): Promise<KernelBench> {
   const msPerStep = (secs * 1000) / (n * stepsPerUpdate);
   const host = t as unknown as { update: (b: unknown) => unknown };
   const original = host.update.bind(t);
-  let info: Promise<ProfileInfo> | null = null;
+  let info = undefined as Promise<ProfileInfo> | undefined;
   host.update = (b: unknown) => {
     let out: unknown;
     if (!info) info = tf.profile(() => void (out = original(b)));
@@ -91,7 +89,8 @@ export async function benchKernels(): Promise<KernelBench> {
   };
   await t.trainIteration();
   t.dispose();
-  const prof = await (info as unknown as Promise<ProfileInfo>);
+  if (!info) throw new Error("bench kernels: the PPO update was not called");
+  const prof = await info;
   const counts = new Map<string, number>();
   let mm = 0;
   for (const k of prof.kernels) {

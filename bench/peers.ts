@@ -142,7 +142,8 @@ function runSide(side: "peer" | "ours", workload: string, argv: string[], opts: 
   return readJson(out) as Record<string, unknown>;
 }
 
-const median = (xs: number[]) => {
+/** The median (the mean of the middle two for an even count). */
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
