@@ -11,8 +11,9 @@
  *   3. the HTML is opened in headless Chromium (playwright-core, /usr/bin/chromium, every request
  *      that is not a file or data URL refused, so no network is needed), and there must be one
  *      `<img>` holding a PNG per figure output, each decoded with non-zero size;
- *   4. each of those images is screenshotted as it shows on the page, and the screenshot must not
- *      be uniform (a blank or single-colour figure fails). Screenshots go to .export-screenshots/.
+ *   4. neither the saved PNG nor its screenshot as it shows on the page may be uniform (a blank or
+ *      single-colour figure fails; the screenshot's 2-pixel edge is left out, since it can blend
+ *      with the page around it). Screenshots go to .export-screenshots/.
  * Prints one line per notebook and a closing "N passed, M failed"; exits 1 if any failed, 2 on
  * bad usage or a missing tool (with the command that installs it).
  */
@@ -53,6 +54,18 @@ export function figureOutputs(file: string): { png: number; svgWithoutPng: numbe
   return { png, svgWithoutPng };
 }
 
+/** The `image/png` figure outputs of a saved notebook (base64), in order. */
+function pngData(file: string): string[] {
+  const out: string[] = [];
+  for (const cell of readNotebook(file).cells) {
+    for (const o of ((cell as { outputs?: Output[] }).outputs ?? [])) {
+      const d = o.data?.["image/png"];
+      if (d !== undefined) out.push(Array.isArray(d) ? d.join("") : String(d).replace(/\s+/g, ""));
+    }
+  }
+  return out;
+}
+
 /** Exports notebooks to HTML in `outDir` with Debian's nbconvert and the project's config (one Python start for all). */
 function exportHtml(files: string[], outDir: string): void {
   const r = spawnSync(PYTHON, ["-m", "nbconvert", "--config", path.join(repo, "jupyter_nbconvert_config.json"), "--to", "html", "--output-dir", outDir, ...files], { encoding: "utf8" });
@@ -78,7 +91,12 @@ async function pngImages(page: Page): Promise<{ ok: boolean; w: number; h: numbe
   });
 }
 
-/** Share of pixels of a PNG (base64) that differ from its first pixel, measured in the page's canvas. */
+/**
+ * Share of pixels of a PNG (base64) that differ from its most common colour by more than 8 levels
+ * in a channel, measured in the page's canvas, a 2-pixel border left out: an element screenshot
+ * can start at a fractional page position, so its edge rows blend with whatever lies around the
+ * image (a first-pixel reference then made a blank figure look non-uniform on another machine).
+ */
 async function nonUniformShare(page: Page, pngBase64: string): Promise<number> {
   return page.evaluate(async (b64) => {
     const w = globalThis as unknown as Win;
@@ -91,9 +109,18 @@ async function nonUniformShare(page: Page, pngBase64: string): Promise<number> {
     const ctx = c.getContext("2d")!;
     ctx.drawImage(im, 0, 0);
     const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    const b = c.width > 8 && c.height > 8 ? 2 : 0;
+    const inner: number[] = [];
+    for (let y = b; y < c.height - b; y++) for (let x = b; x < c.width - b; x++) inner.push(4 * (y * c.width + x));
+    if (!inner.length) return 0;
+    const counts = new Map<number, number>();
+    for (const i of inner) { const k = (px[i] << 16) | (px[i + 1] << 8) | px[i + 2]; counts.set(k, (counts.get(k) ?? 0) + 1); }
+    let mode = 0, most = -1;
+    for (const [k, n] of counts) if (n > most) { most = n; mode = k; }
+    const m = [(mode >> 16) & 255, (mode >> 8) & 255, mode & 255];
     let differ = 0;
-    for (let i = 0; i < px.length; i += 4) if (px[i] !== px[0] || px[i + 1] !== px[1] || px[i + 2] !== px[2]) differ++;
-    return differ / (px.length / 4);
+    for (const i of inner) if (Math.abs(px[i] - m[0]) > 8 || Math.abs(px[i + 1] - m[1]) > 8 || Math.abs(px[i + 2] - m[2]) > 8) differ++;
+    return differ / inner.length;
   }, pngBase64);
 }
 
@@ -126,12 +153,18 @@ export async function exportCheck(files: string[], log: (line: string) => void =
         const dir = path.join(SHOTS, path.basename(file, ".ipynb"));
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
+        // the saved PNG itself: a blank figure is blank before any page shows it
+        const saved = pngData(file);
+        for (const [k, b64] of saved.entries()) {
+          const share = await nonUniformShare(page, b64);
+          if (share < 0.001) bad.push(`figure ${k + 1}: its saved PNG is uniform (${(share * 100).toFixed(3)} % of pixels differ from the most common colour): a blank figure`);
+        }
         const handles = await page.$$("img[src^='data:image/png']");
         for (const [k, h] of handles.entries()) {
           await h.scrollIntoViewIfNeeded();
           const shot = await h.screenshot({ path: path.join(dir, `figure-${String(k + 1).padStart(2, "0")}.png`) });
           const share = await nonUniformShare(page, shot.toString("base64"));
-          if (share < 0.001) bad.push(`image ${k + 1}: its screenshot is uniform (${(share * 100).toFixed(3)} % of pixels differ from the first): a blank figure`);
+          if (share < 0.001) bad.push(`image ${k + 1}: its screenshot is uniform (${(share * 100).toFixed(3)} % of pixels differ from the most common colour): a blank figure`);
         }
         await page.close();
         log(`${bad.length ? "FAILED" : "ok    "}  ${path.relative(repo, file)}: ${figs.png} figure(s)${bad.length ? "\n" + bad.map((b) => `    ${b}`).join("\n") : ", each a decoded PNG with a non-uniform screenshot"}`);

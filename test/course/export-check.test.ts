@@ -41,6 +41,7 @@ test("export-check: a figure without its PNG twin and a blank PNG fail, the comm
   try {
     const problems = await exportCheck([noPng, blank, good], () => {});
     assert.match(problems.get(noPng)!.join("\n"), /without its image\/png twin/);
+    assert.match(problems.get(blank)!.join("\n"), /saved PNG is uniform/);
     assert.match(problems.get(blank)!.join("\n"), /screenshot is uniform/);
     assert.deepEqual(problems.get(good), []);
   } finally {
