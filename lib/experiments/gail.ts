@@ -288,6 +288,8 @@ export interface AblationRow extends Record<string, unknown> {
   normalizedStd: number;
   /** Share of runs whose evaluation return reached 95% of the expert's (normalised ≥ 0.95) at some evaluation. */
   reached95: number;
+  /** Share of runs whose final score (the run's own evaluation episodes after training) is ≥ 0.95 normalised. */
+  finalAt95: number;
   /** Discriminator accuracy on expert / policy samples, mean over runs, over the last quarter of training. */
   lateAccExpert: number;
   lateAccGen: number;
@@ -335,6 +337,7 @@ export function buildAblationTable(results: StoredResult[], refs: Record<string,
     const res = rs.map((r) => r.result as GailRunResult);
     const finals = meanStd(res.map((r) => norm(env, r.meanReturn)), 1);
     const reached = res.filter((r) => r.curve.some((pt) => pt.evalReturn !== null && norm(env, pt.evalReturn) >= 0.95)).length;
+    const finalAt = res.filter((r) => norm(env, r.meanReturn) >= 0.95).length;
     const late = (pick: (pt: CurvePoint) => number) =>
       meanStd(res.map((r) => meanStd(r.curve.slice(Math.floor(r.curve.length * 0.75)).map(pick).filter(Number.isFinite)).mean)).mean;
     return {
@@ -346,6 +349,7 @@ export function buildAblationTable(results: StoredResult[], refs: Record<string,
       normalizedMean: finals.mean,
       normalizedStd: finals.std,
       reached95: reached / rs.length,
+      finalAt95: finalAt / rs.length,
       lateAccExpert: late((pt) => pt.accExpert),
       lateAccGen: late((pt) => pt.accGen),
       presetDefault: a.option === "trajectories" ? v.value === 1 : presetOptionValue((rs[0].params as GailRunParams).preset, a.option) === v.value,
@@ -392,7 +396,7 @@ export function buildAblationCurves(results: StoredResult[], refs: Record<string
 
 export const ABLATION_CURVE_COLUMNS = ["env", "option", "value", "step", "runs", "accExpert", "accGen", "trainNormalized"];
 
-export const ABLATION_COLUMNS = ["env", "ablation", "option", "value", "presetDefault", "runs", "normalizedMean", "normalizedStd", "reached95", "lateAccExpert", "lateAccGen", "claim"];
+export const ABLATION_COLUMNS = ["env", "ablation", "option", "value", "presetDefault", "runs", "normalizedMean", "normalizedStd", "reached95", "finalAt95", "lateAccExpert", "lateAccGen", "claim"];
 
 /** One point of a learning curve. */
 export interface CurvePoint {

@@ -305,12 +305,14 @@ export const neutralAcrobot: ImitationPreset = Object.freeze({
 export const neutralMountainCar: ImitationPreset = Object.freeze({
   ...paperMountainCar,
   name: "neutralMountainCar",
-  description: "MountainCar-v0: the paper's TRPO and per-action D on whole trajectories, reward log D − log(1 − D), DAC absorbing states padded to 200 steps, 300k steps",
+  description: "MountainCar-v0: the paper's TRPO and per-action D on whole trajectories, reward log D − log(1 − D), DAC absorbing states padded to 200 steps, 1M steps",
   gail: Object.freeze({ ...paperMountainCar.gail, demoEvery: 1, rewardForm: "logit" as const, absorbing: true, absorbingActionWeights: "uniform" as const }),
-  totalSteps: 300_000,
+  totalSteps: 1_000_000,
   bc: Object.freeze({ ...paperMountainCar.bc, demoEvery: 1 }),
   measured:
-    "with absorbing action weights 'zero' (the stored runs before this preset set 'uniform'), the per-action head pinned ℓ(s_a) at 0: gen/absorbingReward 0.00 " +
+    "1M steps instead of 300k (stored 300k runs re-run with scripts/rerun-gail.ts --steps 1000000, 50 deterministic episodes): GAIL traj4 seeds 0-1 −117.2 → −110.1, −118.6 → −109.3; " +
+    "traj1 seed 0 −140.0 → −114.1; traj7 seed 2 −127.5 → −110.1 (the expert policy scores −109.08 ± 5.33 on the same 50 evaluation episodes); control-const traj4 seed 0 −158.8 → −151.3, control-randomD traj4 seed 0 −200 → −200; ~75 s a run on one core. " +
+    "Before that, with absorbing action weights 'zero' (the stored runs before this preset set 'uniform'), the per-action head pinned ℓ(s_a) at 0: gen/absorbingReward 0.00 " +
     "while the per-step logit reward was −0.7 to −0.96, so reaching the flag was paid by the sign, not learned; 'uniform' (ℓ(s_a) learned, +2.1 to +2.8 by 30k steps), " +
     "re-runs of the four worst stored cells (7:0, 10:3, 10:4, 7:4; scripts/rerun-gail.ts): −139.0 → −112.4, −133.8 → −118.1, −134.9 → −115.6, −128.1 → −111.0. Earlier pilot ('zero'): " +
     "pilot, data/demos/MountainCar-v0 4 trajectories, 300k steps, seeds 0-1, 20 deterministic episodes: −116.9, −120.0 (demonstrations −104.6, random −200); " +

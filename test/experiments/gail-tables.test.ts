@@ -74,6 +74,14 @@ test("buildAblationTable and buildAblationCurves: reach-95% share, late D accura
   assert.equal(row.runs, 2);
   assert.equal(row.normalizedMean, 0.5);
   assert.equal(row.reached95, 0.5, "one of two runs reached 95% of the expert at an evaluation");
+  assert.equal(row.finalAt95, 0.5, "one of two runs ends at the expert");
+  const dipped = run("s2", { algo: "GAIL", seed: 2, protocol: "ablation", overrides: { discSteps: 1 } }, {
+    meanReturn: 260, envSteps: 400,
+    curve: curve([[100, 500, 20, 0.9, 0.9], [200, null, 260, 0.8, 0.7], [300, 260, 500, 0.6, 0.5], [400, null, 500, 0.5, 0.5]]),
+  });
+  const [row3] = buildAblationTable([...results, dipped], refs);
+  assert.ok(Math.abs(row3.reached95 - 2 / 3) < 1e-12, "run 2 reached the expert at its first evaluation");
+  assert.ok(Math.abs(row3.finalAt95 - 1 / 3) < 1e-12, "but ended at 0.5: only run 0 ends at ≥ 0.95");
   assert.equal(row.presetDefault, true, "modernCartPole runs one discriminator step");
   assert.ok(Math.abs(row.lateAccExpert - 0.6) < 1e-12, "last quarter: 0.5 and 0.7");
   assert.ok(Math.abs(row.lateAccGen - 0.7) < 1e-12);
