@@ -1,7 +1,7 @@
 /** lib/experiments/gail: the reproduction tables built from stored runs (synthetic runs, hand-worked values). */
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { buildTable, buildAblationTable, buildAblationCurves, protocolSpecs, GailRunResult, CurvePoint } from "../../lib/experiments/gail";
+import { buildTable, buildAblationTable, buildAblationCurves, protocolSpecs, GailRunResult, CurvePoint, PAPER_TABLE, PROTOCOL_DEFAULTS } from "../../lib/experiments/gail";
 import { parseStepsText } from "../../lib/experiments/studies";
 import { StoredResult } from "../../lib/experiments";
 
@@ -141,4 +141,20 @@ test("neutral ablation: one shared baseline per seed stands for every switch's p
   assert.equal(at("trajectories", 50)?.presetDefault, false);
   assert.equal(at("discSteps", 5), undefined, "no run, no row");
   assert.equal(rows.filter((x) => x.runs !== 1).length, 0, "the 50-trajectory run is not a baseline, nor are the ablated runs");
+});
+
+test("PAPER_TABLE has every cell of the paper protocol (3 tasks × BC, FEM, GTAL, GAIL × 1, 4, 7, 10), and buildTable puts it beside ours", () => {
+  for (const [env] of PROTOCOL_DEFAULTS.paper.envs) {
+    for (const algo of ["BC", "FEM", "GTAL", "GAIL"] as const) {
+      for (const n of PROTOCOL_DEFAULTS.paper.sizes) {
+        const cell = PAPER_TABLE[env]?.[algo]?.[n];
+        assert.ok(cell && Number.isFinite(cell[0]) && cell[1] >= 0, `${env} ${algo} ${n}: no published cell`);
+      }
+    }
+  }
+  // the released data's MountainCar-v0 GAIL cells (the issue quotes −101.55 to −99.90)
+  assert.deepEqual([1, 4, 7, 10].map((n) => PAPER_TABLE["MountainCar-v0"].GAIL![n][0]), [-101.55, -101.35, -99.9, -100.83]);
+  const [row] = buildTable([run("m", { algo: "GAIL", seed: 0, protocol: "paper", envId: "MountainCar-v0", preset: "paperMountainCar" }, { returns: [-110, -100], meanReturn: -105, envSteps: 1000 })], { "MountainCar-v0": { random: -200, expert: -100 } });
+  assert.equal(row.paperMean, -101.55);
+  assert.equal(row.paperStd, 10.32);
 });
