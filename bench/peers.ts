@@ -56,7 +56,7 @@ export const PEERS_BUDGETS = {
 } as const;
 
 /** Shared settings: the evaluation schedule of the GAIL comparison and the episode counts. */
-export const PEERS_EVAL = { gailEvery: 16_384, gailEpisodes: 10, gailSeed: 10_000, finalEpisodes: 20, threshold: 475 } as const;
+export const PEERS_EVAL = { gailEvery: 16_384, gailEpisodes: 10, gailSeed: 10_000, finalEpisodes: 20, threshold: 475, bcEvery: 100 } as const;
 
 export const PEER_ENVS = ["CartPole-v1", "Acrobot-v1", "MountainCar-v0"] as const;
 const DEMOS = "data/demos/CartPole-v1/traj-1.json";
@@ -159,6 +159,11 @@ interface TimedResult {
   evalReturn: number;
   evalReturnStd: number;
 }
+interface BcCurveResult {
+  evalEvery: number;
+  evals: { batches: number; evalReturn: number; trainWall: number; trainCpu: number }[];
+  reached: { batches: number; evalReturn: number; trainWall: number; trainCpu: number } | null;
+}
 interface GailResult {
   steps: number;
   stepsPerSec: number;
@@ -234,6 +239,26 @@ export function peersRows(raw: PeersReport["raw"], v: Record<string, string>, bu
       peerReturn: ret(p, PEERS_EVAL.finalEpisodes), oursReturn: ret(o, PEERS_EVAL.finalEpisodes),
     });
   }
+  // BC to a return on one evaluation schedule (absent from reports written before it existed)
+  if (raw["bc-curve"]) {
+    const p = raw["bc-curve"].peer as unknown as BcCurveResult, o = raw["bc-curve"].ours as unknown as BcCurveResult;
+    const pf = p.reached, of = o.reached;
+    const within = (f: typeof pf) => (f ? `first ≥ ${PEERS_EVAL.threshold}: ${f.evalReturn.toFixed(1)}` : `not reached within ${budgets.bcBatches.toLocaleString("en-US")} batches`);
+    rows.push({
+      workload: `BC: batches of 32 to the first evaluation ≥ ${PEERS_EVAL.threshold} (every ${PEERS_EVAL.bcEvery} batches, ${PEERS_EVAL.gailEpisodes} episodes, both sides)`,
+      peer: imi, unit: "batches",
+      peerValue: pf?.batches ?? null, peerCpuValue: null, oursValue: of?.batches ?? null, oursCpuValue: null,
+      ratio: ratioOf("less", pf?.batches ?? null, of?.batches ?? null), ratioCpu: null, ratioKind: "less",
+      peerReturn: within(pf), oursReturn: within(of),
+    });
+    rows.push({
+      workload: "BC: training time to that evaluation, evaluation excluded",
+      peer: imi, unit: "s",
+      peerValue: pf?.trainWall ?? null, peerCpuValue: pf?.trainCpu ?? null, oursValue: of?.trainWall ?? null, oursCpuValue: of?.trainCpu ?? null,
+      ratio: ratioOf("less", pf?.trainWall ?? null, of?.trainWall ?? null), ratioCpu: ratioOf("less", pf?.trainCpu ?? null, of?.trainCpu ?? null), ratioKind: "less",
+      peerReturn: "imitation's BC defaults", oursReturn: "the modernCartPole BC preset",
+    });
+  }
   rows.push(...gailRows(raw.gail.peer as unknown as GailResult, raw.gail.ours as unknown as GailResult, imi, budgets, ""));
   // the like-for-like run (absent from reports written before it existed)
   if (raw["gail-same"]) rows.push(...gailRows(raw["gail-same"].peer as unknown as GailResult, raw["gail-same"].ours as unknown as GailResult, imi, budgets, " (ganrl with imitation's settings, the same work per step)"));
@@ -282,6 +307,11 @@ export async function benchPeers(opts: PeersOptions): Promise<PeersReport> {
   };
   both("envs", ["--envs", PEER_ENVS.join(","), "--steps", String(b.envSteps), "--repeats", String(b.envRepeats), "--seed", seed], { envs: PEER_ENVS, steps: b.envSteps, repeats: b.envRepeats, seed: opts.seed });
   both("bc", ["--demos", DEMOS, "--batches", String(b.bcBatches), "--eval-episodes", String(PEERS_EVAL.finalEpisodes), "--seed", seed], { demos: DEMOS, batches: b.bcBatches, evalEpisodes: PEERS_EVAL.finalEpisodes, seed: opts.seed });
+  both(
+    "bc-curve",
+    ["--demos", DEMOS, "--batches", String(b.bcBatches), "--eval-every", String(PEERS_EVAL.bcEvery), "--eval-episodes", String(PEERS_EVAL.gailEpisodes), "--eval-seed", String(PEERS_EVAL.gailSeed), "--threshold", String(PEERS_EVAL.threshold), "--seed", seed],
+    { demos: DEMOS, batches: b.bcBatches, evalEvery: PEERS_EVAL.bcEvery, evalEpisodes: PEERS_EVAL.gailEpisodes, evalSeed: PEERS_EVAL.gailSeed, threshold: PEERS_EVAL.threshold, seed: opts.seed },
+  );
   const ev = { evalEvery: PEERS_EVAL.gailEvery, evalEpisodes: PEERS_EVAL.gailEpisodes, evalSeed: PEERS_EVAL.gailSeed };
   both(
     "gail",
@@ -348,7 +378,7 @@ function fmtRatio(x: number | null, kind: PeersRow["ratioKind"], unit: string): 
   // kind is folded into the ratio's direction already (> 1: ganrl better); only steps get a word
   if (x === null) return "—";
   const v = x >= 10 ? x.toFixed(0) : x.toFixed(2);
-  return `${v}×${kind === "less" && unit === "steps" ? " fewer" : ""}`;
+  return `${v}×${kind === "less" && (unit === "steps" || unit === "batches") ? " fewer" : ""}`;
 }
 
 /** The paste-ready markdown table, with the facts of the run and the command. */

@@ -37,6 +37,8 @@ export interface OursOptions {
   evalEpisodes?: number;
   evalEvery?: number;
   evalSeed?: number;
+  /** bc-curve: stop at the first evaluation with at least this mean return. */
+  threshold?: number;
 }
 
 class Clock {
@@ -83,6 +85,35 @@ export async function benchBcOurs(o: OursOptions): Promise<unknown> {
   const ev = evaluate(r.policy, "CartPole-v1", { episodes: need(o.evalEpisodes, "evalEpisodes"), seed: 0 });
   r.policy.dispose();
   return { transitions: r.nTrain + r.nValidation, nTrain: r.nTrain, batches, batchSize: 32, wall: t.wall, cpu: t.cpu, evalReturn: ev.mean, evalReturnStd: ev.std };
+}
+
+/**
+ * BC to a return (the mirror of peers.py's bc-curve): the `bc` workload's BC, its current iterate
+ * evaluated every `evalEvery` batches on `evalEpisodes` deterministic episodes (seeds evalSeed + i),
+ * the evaluations timed apart; stops at the first evaluation ≥ `threshold` or after `batches`.
+ */
+export async function benchBcCurveOurs(o: OursOptions): Promise<unknown> {
+  const batches = need(o.batches, "batches"), every = need(o.evalEvery, "evalEvery"), episodes = need(o.evalEpisodes, "evalEpisodes"), evalSeed = need(o.evalSeed, "evalSeed"), threshold = need(o.threshold, "threshold");
+  const demos = loadDemos(path.resolve(repoRoot, need(o.demos, "demos")), "CartPole-v1");
+  const evals: { batches: number; evalReturn: number; trainWall: number; trainCpu: number }[] = [];
+  let reached: (typeof evals)[number] | null = null;
+  let evalWall = 0, evalCpu = 0;
+  const c = new Clock();
+  const r = trainBC(demos, { ...modernCartPole.bc, iterations: batches, batchSize: 32, seed: o.seed ?? 0 }, {
+    every,
+    onCheckpoint: (it, policy) => {
+      const t = c.read();
+      const ev = evaluate(policy, "CartPole-v1", { episodes, seed: evalSeed, deterministic: true });
+      const t2 = c.read();
+      evals.push({ batches: it, evalReturn: ev.mean, trainWall: t.wall - evalWall, trainCpu: t.cpu - evalCpu });
+      evalWall += t2.wall - t.wall;
+      evalCpu += t2.cpu - t.cpu;
+      if (ev.mean >= threshold) reached = evals[evals.length - 1];
+      return reached !== null;
+    },
+  });
+  r.policy.dispose();
+  return { batchSize: 32, evalEvery: every, threshold, evals, reached };
 }
 
 /**
@@ -168,7 +199,7 @@ export async function benchPpoOurs(o: OursOptions): Promise<unknown> {
   return { steps: res.step, wall: d.wall, cpu: d.cpu, evalReturn: ev.mean, evalReturnStd: ev.std };
 }
 
-const WORKLOADS: Record<string, (o: OursOptions) => Promise<unknown>> = { envs: benchEnvsOurs, bc: benchBcOurs, gail: benchGailOurs, "gail-same": benchGailSameOurs, ppo: benchPpoOurs };
+const WORKLOADS: Record<string, (o: OursOptions) => Promise<unknown>> = { envs: benchEnvsOurs, bc: benchBcOurs, "bc-curve": benchBcCurveOurs, gail: benchGailOurs, "gail-same": benchGailSameOurs, ppo: benchPpoOurs };
 
 if (require.main === module) {
   (async () => {

@@ -145,6 +145,41 @@ def bench_bc(a):
     return {"transitions": len(transitions), "batches": a.batches, "batchSize": 32, "wall": wall, "cpu": cpu, "evalReturn": mean, "evalReturnStd": std}
 
 
+def bench_bc_curve(a):
+    """BC to a return: the same BC as bench_bc, trained `eval_every` batches at a time; after each
+    block the current policy plays `eval_episodes` deterministic episodes (seeds eval_seed + i),
+    timed apart; stops at the first evaluation >= `threshold` or after `batches` batches."""
+    from imitation.algorithms import bc
+    from imitation.data import rollout
+
+    trajs = load_ganrl_demos(a.demos, a.env)
+    transitions = rollout.flatten_trajectories(trajs)
+    env = gym.make(a.env)
+    torch.manual_seed(a.seed)
+    trainer = bc.BC(
+        observation_space=env.observation_space,
+        action_space=env.action_space,
+        demonstrations=transitions,
+        rng=np.random.default_rng(a.seed),
+        batch_size=32,
+        device="cpu",
+    )
+    wall = cpu = 0.0
+    done, evals, reached = 0, [], None
+    while done < a.batches:
+        n = min(a.eval_every, a.batches - done)
+        c = Clock()
+        trainer.train(n_batches=n, progress_bar=False)
+        w, u = c.read()
+        wall, cpu, done = wall + w, cpu + u, done + n
+        mean, _ = evaluate(trainer.policy, a.env, a.eval_episodes, a.eval_seed)
+        evals.append({"batches": done, "evalReturn": mean, "trainWall": wall, "trainCpu": cpu})
+        if mean >= a.threshold:
+            reached = evals[-1]
+            break
+    return {"batchSize": 32, "evalEvery": a.eval_every, "threshold": a.threshold, "evals": evals, "reached": reached}
+
+
 def bench_gail(a):
     from imitation.algorithms.adversarial.gail import GAIL
     from imitation.data.wrappers import RolloutInfoWrapper
@@ -228,7 +263,7 @@ def bench_ppo(a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("workload", choices=["envs", "bc", "gail", "ppo"])
+    p.add_argument("workload", choices=["envs", "bc", "bc-curve", "gail", "ppo"])
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--env", default="CartPole-v1")
@@ -240,11 +275,12 @@ def main():
     p.add_argument("--eval-episodes", type=int, default=10)
     p.add_argument("--eval-every", type=int, default=16384)
     p.add_argument("--eval-seed", type=int, default=10_000)
+    p.add_argument("--threshold", type=float, default=475.0)
     a = p.parse_args()
-    if a.workload in ("bc", "gail") and not a.demos:
+    if a.workload in ("bc", "bc-curve", "gail") and not a.demos:
         sys.exit("peers.py: --demos FILE (a ganrl-demos/1 file) is required for bc and gail")
     t0 = time.time()
-    result = {"bc": bench_bc, "envs": bench_envs, "gail": bench_gail, "ppo": bench_ppo}[a.workload](a)
+    result = {"bc": bench_bc, "bc-curve": bench_bc_curve, "envs": bench_envs, "gail": bench_gail, "ppo": bench_ppo}[a.workload](a)
     result.update({"workload": a.workload, "versions": versions(), "seconds": time.time() - t0, "affinity": sorted(os.sched_getaffinity(0))})
     tmp = a.out + ".tmp"
     with open(tmp, "w") as f:

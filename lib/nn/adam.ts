@@ -42,7 +42,8 @@ export class FlatAdam extends tf.Optimizer {
   private pendingShapes: number[][] | null = null;
   private readonly accBeta1: tf.Variable;
   private readonly accBeta2: tf.Variable;
-  private readonly consts: { beta1: tf.Scalar; beta2: tf.Scalar; oneMinusBeta1: tf.Scalar; oneMinusBeta2: tf.Scalar; eps: tf.Scalar };
+  private readonly consts: { beta1: tf.Scalar; beta2: tf.Scalar; oneMinusBeta1: tf.Scalar; oneMinusBeta2: tf.Scalar; eps: tf.Scalar; one: tf.Scalar };
+  private negLrCache: { lr: number; t: tf.Scalar } | null = null;
 
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null) {
     super();
@@ -58,12 +59,13 @@ export class FlatAdam extends tf.Optimizer {
       oneMinusBeta1: tf.keep(tf.scalar(1 - beta1)),
       oneMinusBeta2: tf.keep(tf.scalar(1 - beta2)),
       eps: tf.keep(tf.scalar(this.epsilon)),
+      one: tf.keep(tf.scalar(1)),
     }));
   }
 
   /** One step on `grads` (a name → gradient map, as `tf.variableGrads` returns). */
   override applyGradients(grads: tf.NamedTensorMap | NamedTensor[]): void {
-    tf.dispose(this.step(grads, null));
+    this.update(grads, null, false);
   }
 
   /**
@@ -71,6 +73,11 @@ export class FlatAdam extends tf.Optimizer {
    * Returns ‖g‖ before clipping (a scalar tensor the caller owns).
    */
   step(grads: tf.NamedTensorMap | NamedTensor[], maxNorm: number | null): tf.Scalar {
+    return this.update(grads, maxNorm, true) as tf.Scalar;
+  }
+
+  /** The step; ‖g‖ is computed only when clipping or asked for (three kernel calls fewer otherwise). */
+  private update(grads: tf.NamedTensorMap | NamedTensor[], maxNorm: number | null, wantNorm: boolean): tf.Scalar | null {
     const map: tf.NamedTensorMap = Array.isArray(grads) ? Object.fromEntries(grads.map((g) => [g.name, g.tensor])) : grads;
     if (!this.vars) this.bind(Object.keys(map));
     const vars = this.vars as tf.Variable[];
@@ -80,26 +87,36 @@ export class FlatAdam extends tf.Optimizer {
         ensure(t !== undefined, () => `FlatAdam: no gradient for variable '${n}' (it updates the same variables every step)`);
         return t.reshape([-1]);
       }));
-      const nrm = tf.sqrt(tf.sum(tf.square(g))) as tf.Scalar;
-      if (maxNorm !== null && Number.isFinite(maxNorm)) g = tf.mul(g, tf.div(maxNorm, tf.maximum(nrm, maxNorm)));
+      const clip = maxNorm !== null && Number.isFinite(maxNorm);
+      const nrm = clip || wantNorm ? (tf.sqrt(tf.sum(tf.square(g))) as tf.Scalar) : null;
+      if (clip) g = tf.mul(g, tf.div(maxNorm as number, tf.maximum(nrm as tf.Scalar, maxNorm as number)));
       const c = this.consts;
       const m = this.m as tf.Variable, v = this.v as tf.Variable;
       // the formula and order of tf.train.adam
       const newM = tf.add(tf.mul(m, c.beta1), tf.mul(g, c.oneMinusBeta1));
       const newV = tf.add(tf.mul(v, c.beta2), tf.mul(tf.square(g), c.oneMinusBeta2));
-      const mHat = tf.div(newM, tf.sub(1, this.accBeta1));
-      const vHat = tf.div(newV, tf.sub(1, this.accBeta2));
+      const mHat = tf.div(newM, tf.sub(c.one, this.accBeta1));
+      const vHat = tf.div(newV, tf.sub(c.one, this.accBeta2));
       m.assign(newM);
       v.assign(newV);
-      const upd = tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), c.eps)), -this.learningRate);
+      const upd = tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), c.eps)), this.negLr());
       const parts = tf.split(upd, vars.map((x) => x.size));
       vars.forEach((x, i) => x.assign(tf.add(parts[i].reshape(x.shape), x)));
       this.accBeta1.assign(tf.mul(this.accBeta1, c.beta1));
       this.accBeta2.assign(tf.mul(this.accBeta2, c.beta2));
-      return nrm;
-    });
+      return nrm ?? undefined;
+    }) as tf.Scalar | undefined;
     this.incrementIterations();
-    return norm;
+    return norm ?? null;
+  }
+
+  /** −α as a scalar tensor, made again only when `learningRate` changes (a number literal would be uploaded every step). */
+  private negLr(): tf.Scalar {
+    if (this.negLrCache === null || this.negLrCache.lr !== this.learningRate) {
+      this.negLrCache?.t.dispose();
+      this.negLrCache = { lr: this.learningRate, t: tf.keep(tf.scalar(-this.learningRate)) };
+    }
+    return this.negLrCache.t;
   }
 
   private bind(names: string[]): void {
@@ -168,6 +185,8 @@ export class FlatAdam extends tf.Optimizer {
 
   override dispose(): void {
     tf.dispose([this.accBeta1, this.accBeta2, ...Object.values(this.consts)]);
+    this.negLrCache?.t.dispose();
+    this.negLrCache = null;
     if (this.m) this.m.dispose();
     if (this.v) this.v.dispose();
     if (this.pending) tf.dispose([this.pending.m, this.pending.v]);

@@ -76,6 +76,33 @@ test("peersRows: the like-for-like GAIL run adds its three rows, against the sam
   assert.match(rows[10].workload, /^PPO/);
 });
 
+test("peersRows: BC to a return, the first evaluation ≥ 475 on both sides and the training time to it", () => {
+  const r = raw();
+  const evals = (rets: number[]) => rets.map((x, i) => ({ batches: 100 * (i + 1), evalReturn: x, trainWall: 0.2 * (i + 1), trainCpu: 0.1 * (i + 1) }));
+  const pe = evals([130, 370, 480]), oe = evals([493]);
+  r["bc-curve"] = { peer: { evalEvery: 100, evals: pe, reached: pe[2] }, ours: { evalEvery: 100, evals: oe, reached: oe[0] }, load: [] };
+  const rows = peersRows(r, versions, PEERS_BUDGETS.full);
+  assert.equal(rows.length, 3 + 1 + 2 + 3 + 1);
+  const [batches, secs] = rows.slice(4, 6);
+  assert.match(batches.workload, /^BC: batches of 32 to the first evaluation ≥ 475 \(every 100 batches/);
+  assert.equal(batches.peerValue, 300);
+  assert.equal(batches.oursValue, 100);
+  assert.equal(batches.ratio, 3); // fewer batches: peer / ours
+  assert.ok(Math.abs((secs.ratio as number) - 0.6 / 0.2) < 1e-12);
+  assert.ok(Math.abs((secs.ratioCpu as number) - 0.3 / 0.1) < 1e-12);
+  assert.match(batches.peerReturn, /first ≥ 475: 480\.0/);
+  r["bc-curve"] = { peer: { evalEvery: 100, evals: evals([100]), reached: null }, ours: { evalEvery: 100, evals: oe, reached: oe[0] }, load: [] };
+  const none = peersRows(r, versions, PEERS_BUDGETS.full)[4];
+  assert.equal(none.ratio, null);
+  assert.match(none.peerReturn, /not reached within 5,000 batches/);
+  r["bc-curve"] = { peer: { evalEvery: 100, evals: pe, reached: pe[2] }, ours: { evalEvery: 100, evals: oe, reached: oe[0] }, load: [] };
+  const report: PeersReport = {
+    date: "2026-12-02T07:00:00.000Z", quick: false, command: "npm run bench -- peers", cpuModel: "test", cores: 2, core: 0, seed: 0,
+    load: { start: [1, 2, 3], end: [1, 2, 3] }, versions, budgets: PEERS_BUDGETS.full, raw: r, rows: peersRows(r, versions, PEERS_BUDGETS.full),
+  };
+  assert.match(formatPeers(report), /\| BC: batches of 32 to the first evaluation[^|]*\| imitation 1\.0\.1 \| 300 \| 100 \| 3\.00× fewer \|/);
+});
+
 test("formatPeers prints a markdown table with the command; peersCsv quotes its cells", () => {
   const rows = peersRows(raw(), versions, PEERS_BUDGETS.full);
   const report: PeersReport = {

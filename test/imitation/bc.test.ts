@@ -4,7 +4,7 @@ import * as assert from "node:assert/strict";
 import { initBackend, tf, Rng } from "../../lib/core";
 import { CategoricalPolicy } from "../../lib/nn";
 import { evaluate } from "../../lib/rl";
-import { trainBC, BCResult, BCOptions, handCodedExpert, recordDemos, GAIL } from "../../lib/imitation";
+import { trainBC, BCResult, BCOptions, handCodedExpert, recordDemos, GAIL, crossEntropyGrads } from "../../lib/imitation";
 import { loadDemos, toTransitions, demoOffsetRng } from "../../lib/data";
 
 before(async () => {
@@ -114,4 +114,53 @@ test("demoOffsetSeed: GAIL and BC given the same seed keep exactly the same subs
     bc.policy.dispose();
     gail.dispose();
   }
+});
+
+test("crossEntropyGrads: the closed-form loss and gradient agree with tf.variableGrads (3 actions, relu and tanh, after Adam steps)", () => {
+  for (const activation of ["tanh", "relu"] as const) {
+    const rng = new Rng(7);
+    const pol = new CategoricalPolicy({ obsDim: 5, nActions: 3, hidden: [16, 8], activation }, rng);
+    const B = 24;
+    const x = tf.tensor2d(Float32Array.from({ length: B * 5 }, () => rng.normal()), [B, 5]);
+    const a = tf.tensor1d(Int32Array.from({ length: B }, () => rng.int(3)), "int32");
+    const nib = tf.scalar(-Math.fround(1 / B));
+    const opt = tf.train.sgd(0.3);
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 3; step++) {
+      tf.tidy(() => {
+        const ref = tf.variableGrads(() => tf.mean(tf.neg(tf.sum(tf.mul(tf.logSoftmax(pol.logits(x)), tf.oneHot(a, 3)), 1))) as tf.Scalar, pol.trainableVariables);
+        const got = crossEntropyGrads(pol.net, x, a, 3, nib);
+        assert.ok(Math.abs(got.loss.dataSync()[0] - ref.value.dataSync()[0]) <= 1e-6, `${activation} step ${step}: loss`);
+        for (const v of pol.trainableVariables) {
+          const p = ref.grads[v.name].dataSync(), q = got.grads[v.name].dataSync();
+          const scale = Math.max(1e-3, ...Array.from(p, Math.abs));
+          for (let i = 0; i < p.length; i++) assert.ok(Math.abs(p[i] - q[i]) <= 1e-5 * scale, `${activation} step ${step} ${v.name}[${i}]: ${q[i]} vs ${p[i]}`);
+        }
+        opt.applyGradients(ref.grads); // move the weights, so later steps check away from the initialisation
+      });
+    }
+    assert.equal(tf.memory().numTensors, before, "no tensor left behind");
+    tf.dispose([x, a, nib]);
+    opt.dispose();
+    pol.dispose();
+  }
+});
+
+test("trainBC's checkpoint sees the current iterate on its schedule and can stop training", () => {
+  const seen: number[] = [];
+  let stepsAtStop = 0;
+  const r = trainBC(demos, { envId: "CartPole-v1", hidden: [16], iterations: 200, batchSize: 32, evalEvery: 50, seed: 1 }, {
+    every: 30,
+    onCheckpoint: (it, policy) => {
+      seen.push(it);
+      assert.equal(policy.obsDim, 4);
+      stepsAtStop = it;
+      return it >= 90;
+    },
+  });
+  assert.deepEqual(seen, [30, 60, 90]);
+  assert.equal(r.iterations, stepsAtStop, "training stopped where the checkpoint asked");
+  assert.equal(r.history[r.history.length - 1].iteration, 90, "the stop point is scored");
+  r.policy.dispose();
+  assert.throws(() => trainBC(demos, { envId: "CartPole-v1", iterations: 10 }, { every: 0, onCheckpoint: () => false }), /checkpoint\.every/);
 });
