@@ -251,6 +251,7 @@ export const sealsMountainCar: ImitationPreset = Object.freeze({
   totalSteps: 300_000,
   bc: Object.freeze({ envId: "seals/MountainCar-v0", demoEvery: 1, hidden: [64, 64], lr: 3e-3, batchSize: 64, iterations: 1000, validationFraction: 0.3, selectBy: "accuracy" as const, evalEvery: 10 }),
   measured:
+    "1M steps instead of 300k (the stored neutral traj4 seed 0 run re-run with scripts/rerun-gail.ts --steps 1000000, 50 episodes): −115.4 → −113.9, its 10-episode evaluations swinging between −106 and −145 over the last 500k steps, so budget alone does not lift it (the expert policy scores −109.08 on those episodes). " +
     "pilot, data/demos/seals/MountainCar-v0 4 trajectories, 300k steps, seed 0, 20 deterministic episodes: −115.7 (expert demonstrations −104.6, random −200); " +
     "without the policy's input standardisation: −200 (never reaches the flag); the paper's TRPO generator instead of PPO: −144.5, −130.2 (seeds 0-1)",
 });
