@@ -250,11 +250,13 @@ export function trainBC(demos: DemoSource, opts: Partial<BCOptions> = {}, checkp
  * bookkeeping. With ℓ = net(x) and log π = logSoftmax(ℓ), the cotangent of log π is
  * g = −(1/B)·onehot(a), that of ℓ is δ = g − (Σ_k g_k)·softmax(ℓ) (log-softmax's own gradient),
  * and `MlpLinearisation.vjp(δ)` runs the network backwards (dW = hᵀδ, db = 1ᵀδ,
- * δ ← (δWᵀ) ⊙ act'). These are the operations autodiff runs for this loss; the gradients agree
- * with `tf.variableGrads` to float32 rounding (on the wasm backend a few entries of a matrix
- * product differ in the last bit between the two call sites, so a run is not bit-identical to
- * the tape's; test/imitation/bc.test.ts compares them). `negInvBatch` is −fround(1/B). Call
- * inside a tidy.
+ * δ ← (δWᵀ) ⊙ act'). These are the operations autodiff runs for this loss but one: outside a
+ * tape `tf.fused.matMul` fuses the bias and the sigmoid of a tanh layer into the product, while
+ * under `tf.variableGrads` it computes them as separate kernels (TF.js fuses a non-linear
+ * activation only when no gradient is recorded), which rounds differently in the last bit. So the
+ * gradients agree with the tape's to float32 rounding, not bitwise, and a run differs from one
+ * made with the tape in the last digits (test/imitation/bc.test.ts compares them).
+ * `negInvBatch` is −fround(1/B). Call inside a tidy.
  */
 export function crossEntropyGrads(net: Mlp, x: tf.Tensor2D, actions: tf.Tensor1D, nActions: number, negInvBatch: tf.Scalar): { loss: tf.Scalar; grads: tf.NamedTensorMap } {
   const lin = new MlpLinearisation(net, x);
