@@ -28,6 +28,7 @@ import { getEnvSpec, makeEnv } from "../envs";
 import { loadDemos, takeTrajectories } from "../data";
 import { GAIL, GAIL_DEFAULTS, FEM, GTAL, LINEAR_DEFAULTS, LinearOptions, rewardFormSign, RewardForm, trainBC, ImitationPreset, IMITATION_PRESETS } from "../imitation";
 import { evaluate, Actor } from "../rl";
+import { CategoricalPolicy, NetJson } from "../nn";
 import { RunSpec, StoredResult } from "./sweep";
 
 export type Protocol = "paper" | "v1" | "neutral" | "quick" | "ablation" | "ablation-neutral";
@@ -476,10 +477,33 @@ function linearRun(algo: "FEM" | "GTAL", gail: Record<string, unknown>, run: Par
 /** Reference returns for normalisation: a uniform-random policy (0) and our expert (1). */
 export interface Reference {
   random: number;
+  /** The shipped demonstrations' mean return (normalised score 1). */
   expert: number;
+  /**
+   * The shipped expert policy's mean return on the episodes every run is scored on (50
+   * deterministic episodes from `EVAL_SEED`), when `data/experts/<env>.json` exists: what a
+   * perfect imitator scores. It can stand below `expert` (MountainCar: the ten demonstrations
+   * start easier than the evaluation episodes).
+   */
+  expertPolicy?: number;
 }
 
-/** Measures the uniform-random policy and reads the expert's return from its shipped demonstrations. */
+/** The shipped expert policy's mean return on the runs' evaluation episodes (50 from `EVAL_SEED`), or undefined without one. */
+export function expertPolicyReturn(envId: string, episodes = 50): number | undefined {
+  const file = path.join(repoRoot, "data", "experts", `${envId}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const policy = CategoricalPolicy.fromJSON(JSON.parse(fs.readFileSync(file, "utf8")) as NetJson);
+  try {
+    return evaluate(policy, envId, { episodes, seed: EVAL_SEED, deterministic: true }).mean;
+  } finally {
+    policy.dispose();
+  }
+}
+
+/**
+ * Measures the uniform-random policy, reads the expert's return from its shipped demonstrations,
+ * and scores the shipped expert policy on the evaluation episodes (`expertPolicyReturn`).
+ */
 export function referenceReturns(envId: string, episodes = 200): Reference {
   const env = makeEnv(envId);
   const rng = new Rng(12345);
@@ -493,7 +517,8 @@ export function referenceReturns(envId: string, episodes = 200): Reference {
   };
   const r = evaluate(randomActor, envId, { episodes, seed: EVAL_SEED, deterministic: true });
   const set = loadDemos(demosFile(envId), envId);
-  return { random: r.mean, expert: set.expertStats.meanReturn };
+  const expertPolicy = expertPolicyReturn(envId);
+  return { random: r.mean, expert: set.expertStats.meanReturn, ...(expertPolicy === undefined ? {} : { expertPolicy }) };
 }
 
 /**
@@ -549,6 +574,10 @@ export interface TableRow extends Record<string, unknown> {
   bestControl?: string;
   /** Runs whose own mean return is ≥ 0.95 normalised (the neutral benchmark's target: 4 of 5); absent without a reference. */
   runsAt95?: number;
+  /** The shipped expert policy's mean return on the evaluation episodes (`Reference.expertPolicy`). */
+  expertEval?: number;
+  /** Runs at ≥ 95 % of the way from random to `expertEval` (the fair bar where the expert policy scores below its demonstrations). */
+  runsAtExpert95?: number;
 }
 
 /** Groups stored results into table rows (pooled episodes, normalised with `refs[env]`). */
@@ -580,6 +609,12 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
       envSteps: meanStd(rs.map((r) => (r.result as GailRunResult).envSteps)).mean,
     };
     if (ref) row.runsAt95 = rs.filter((r) => ((r.result as GailRunResult).meanReturn - ref.random) / (ref.expert - ref.random) >= 0.95).length;
+    if (ref?.expertPolicy !== undefined) {
+      const e = ref.expertPolicy;
+      row.expertEval = e;
+      // 95 % of the way from random to the expert policy's own score on the same episodes
+      row.runsAtExpert95 = rs.filter((r) => (r.result as GailRunResult).meanReturn - ref.random >= 0.95 * (e - ref.random)).length;
+    }
     const paper = PAPER_TABLE[env]?.[algo as ImitationAlgo]?.[Number(n)];
     if (paper) {
       row.paperMean = paper[0];
@@ -600,4 +635,4 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
   return rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 }
 
-export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "envSteps", "paperMean", "paperStd", "gailMinusBestControl", "bestControl", "runsAt95"];
+export const TABLE_COLUMNS = ["env", "algo", "trajectories", "runs", "meanReturn", "stdReturn", "normalizedMean", "seedMean", "seedStd", "envSteps", "paperMean", "paperStd", "gailMinusBestControl", "bestControl", "runsAt95", "expertEval", "runsAtExpert95"];

@@ -158,3 +158,15 @@ test("PAPER_TABLE has every cell of the paper protocol (3 tasks × BC, FEM, GTAL
   assert.equal(row.paperMean, -101.55);
   assert.equal(row.paperStd, 10.32);
 });
+
+test("buildTable: runsAtExpert95 counts runs against the expert policy's own score on the evaluation episodes, beside runsAt95", () => {
+  // demonstrations' mean −100 (normalised 1), the expert policy −110 on the evaluation episodes, random −200
+  const mc = { "MountainCar-v0": { random: -200, expert: -100, expertPolicy: -110 } };
+  const rs = [-104, -112, -114, -115].map((m, i) => run(`r${i}`, { algo: "GAIL", seed: i, envId: "MountainCar-v0", preset: "neutralMountainCar" }, { returns: [m], meanReturn: m, envSteps: 10 }));
+  const [row] = buildTable(rs, mc);
+  assert.equal(row.runsAt95, 1, "only −104 is ≥ −105, 0.95 of the way to the demonstrations");
+  assert.equal(row.expertEval, -110);
+  assert.equal(row.runsAtExpert95, 3, "−104, −112 and −114 are ≥ −114.5, 0.95 of the way to the expert policy; −115 is not");
+  const [plain] = buildTable(rs, { "MountainCar-v0": { random: -200, expert: -100 } });
+  assert.equal(plain.runsAtExpert95, undefined, "no expert policy, no column value");
+});
