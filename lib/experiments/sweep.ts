@@ -344,7 +344,10 @@ export async function runSweep(specs: RunSpec[], opts: SweepOptions): Promise<St
         resolve();
       };
       child.on("message", (m: WorkerMessage) => finish(m));
-      child.on("exit", (code, signal) => {
+      // critical: "close", not "exit": a worker sends its result and exits at once, and under load
+      // "exit" can arrive before the message, which then reported a failing run as "worker exited
+      // with code 1" without its error; "close" comes after the IPC channel and stderr are drained
+      child.on("close", (code, signal) => {
         const how = signal ? `worker killed by ${signal}` : `worker exited with code ${code}`;
         finish({ type: "fail", id: spec.id, error: `${how}${stderr ? `: ${stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`, seconds: 0 });
       });

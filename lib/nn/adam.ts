@@ -61,6 +61,8 @@ export class FlatAdam extends tf.Optimizer {
       eps: tf.keep(tf.scalar(this.epsilon)),
       one: tf.keep(tf.scalar(1)),
     }));
+    // made here, not on the first step, so that the optimiser's tensor count is fixed from the start
+    this.negLrCache = { lr: learningRate, t: tf.tidy(() => tf.keep(tf.scalar(-learningRate))) };
   }
 
   /** One step on `grads` (a name → gradient map, as `tf.variableGrads` returns). */
