@@ -122,7 +122,8 @@ def bench_envs(a):
     return {"rows": rows}
 
 
-def bench_bc(a):
+def make_bc(a):
+    """imitation's BC with its defaults on the ganrl demonstrations, batches of 32; (trainer, transitions)."""
     from imitation.algorithms import bc
     from imitation.data import rollout
 
@@ -138,6 +139,11 @@ def bench_bc(a):
         batch_size=32,
         device="cpu",
     )
+    return trainer, transitions
+
+
+def bench_bc(a):
+    trainer, transitions = make_bc(a)
     c = Clock()
     trainer.train(n_batches=a.batches, progress_bar=False)
     wall, cpu = c.read()
@@ -149,21 +155,7 @@ def bench_bc_curve(a):
     """BC to a return: the same BC as bench_bc, trained `eval_every` batches at a time; after each
     block the current policy plays `eval_episodes` deterministic episodes (seeds eval_seed + i),
     timed apart; stops at the first evaluation >= `threshold` or after `batches` batches."""
-    from imitation.algorithms import bc
-    from imitation.data import rollout
-
-    trajs = load_ganrl_demos(a.demos, a.env)
-    transitions = rollout.flatten_trajectories(trajs)
-    env = gym.make(a.env)
-    torch.manual_seed(a.seed)
-    trainer = bc.BC(
-        observation_space=env.observation_space,
-        action_space=env.action_space,
-        demonstrations=transitions,
-        rng=np.random.default_rng(a.seed),
-        batch_size=32,
-        device="cpu",
-    )
+    trainer, _ = make_bc(a)
     wall = cpu = 0.0
     done, evals, reached = 0, [], None
     while done < a.batches:
