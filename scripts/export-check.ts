@@ -38,32 +38,24 @@ interface CanvasEl { width: number; height: number; getContext(kind: "2d"): { dr
 interface Doc { querySelectorAll(sel: string): ArrayLike<ImgEl>; createElement(tag: "canvas"): CanvasEl }
 type Win = { document: Doc; Image: new () => ImgEl }
 
-/** The figure outputs of a saved notebook: how many carry a PNG, and which SVG twins lack one (cell index). */
-export function figureOutputs(file: string): { png: number; svgWithoutPng: number[] } {
+/**
+ * The figure outputs of a saved notebook: how many carry a PNG, the PNGs themselves (base64, in
+ * order), and which SVG twins lack one (cell index).
+ */
+export function figureOutputs(file: string): { png: number; pngs: string[]; svgWithoutPng: number[] } {
   const nb = readNotebook(file);
-  let png = 0;
+  const pngs: string[] = [];
   const svgWithoutPng: number[] = [];
   nb.cells.forEach((cell, i) => {
     for (const o of ((cell as { outputs?: Output[] }).outputs ?? [])) {
       if (o.output_type !== "display_data" && o.output_type !== "execute_result") continue;
       const d = o.data ?? {};
-      if ("image/png" in d) png++;
+      const png = d["image/png"];
+      if (png !== undefined) pngs.push(Array.isArray(png) ? png.join("") : String(png).replace(/\s+/g, ""));
       else if ("image/svg+xml" in d) svgWithoutPng.push(i);
     }
   });
-  return { png, svgWithoutPng };
-}
-
-/** The `image/png` figure outputs of a saved notebook (base64), in order. */
-function pngData(file: string): string[] {
-  const out: string[] = [];
-  for (const cell of readNotebook(file).cells) {
-    for (const o of ((cell as { outputs?: Output[] }).outputs ?? [])) {
-      const d = o.data?.["image/png"];
-      if (d !== undefined) out.push(Array.isArray(d) ? d.join("") : String(d).replace(/\s+/g, ""));
-    }
-  }
-  return out;
+  return { png: pngs.length, pngs, svgWithoutPng };
 }
 
 /** Exports notebooks to HTML in `outDir` with Debian's nbconvert and the project's config (one Python start for all). */
@@ -154,8 +146,7 @@ export async function exportCheck(files: string[], log: (line: string) => void =
         fs.rmSync(dir, { recursive: true, force: true });
         fs.mkdirSync(dir, { recursive: true });
         // the saved PNG itself: a blank figure is blank before any page shows it
-        const saved = pngData(file);
-        for (const [k, b64] of saved.entries()) {
+        for (const [k, b64] of figs.pngs.entries()) {
           const share = await nonUniformShare(page, b64);
           if (share < 0.001) bad.push(`figure ${k + 1}: its saved PNG is uniform (${(share * 100).toFixed(3)} % of pixels differ from the most common colour): a blank figure`);
         }
