@@ -118,7 +118,7 @@ export const PROTOCOL_DEFAULTS: Record<Exclude<Protocol, "ablation" | "ablation-
   // reward and absorbing states, so no constant reward can pay for surviving or for ending
   neutral: {
     envs: [
-      ["seals/CartPole-v0", "sealsCartPole"],
+      ["seals/CartPole-v0", "neutralSealsCartPole"],
       ["seals/MountainCar-v0", "sealsMountainCar"],
       ["CartPole-v1", "neutralCartPole"],
       ["Acrobot-v1", "neutralAcrobot"],

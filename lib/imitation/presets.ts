@@ -220,6 +220,22 @@ export const sealsCartPole: ImitationPreset = Object.freeze({
     "The constant-reward control (+1 a step), 100k steps, seed 0: 8.4 (random: 32.9).",
 });
 
+/**
+ * The bias-free benchmark's seals/CartPole-v0 (`--protocol neutral`): `sealsCartPole` with 5
+ * discriminator updates per generator iteration instead of 1, the one change the bias-free
+ * stabiliser ablation found to carry the 1-trajectory cell (`data/results/gail-ablation-neutral.csv`).
+ * `sealsCartPole` itself stays the ablation's and the main job's baseline.
+ */
+export const neutralSealsCartPole: ImitationPreset = Object.freeze({
+  ...sealsCartPole,
+  name: "neutralSealsCartPole",
+  description: "seals/CartPole-v0 (fixed horizon 500): as sealsCartPole with 5 discriminator steps per generator iteration, 200k steps",
+  gail: Object.freeze({ ...sealsCartPole.gail, discSteps: 5 }),
+  measured:
+    "the bias-free ablation (npx ganrl reproduce gail --protocol ablation-neutral; 1 trajectory, seeds 0-4, 200k steps, 50 deterministic episodes): " +
+    "discSteps 1 (sealsCartPole): 3 of 5 seeds at 500, normalised 0.64; discSteps 5: 5 of 5 at 500; discSteps 20: 5 of 5; genEntCoef 0.1 (discSteps 1): 5 of 5",
+});
+
 /** The PPO generator for MountainCar (rl-zoo's MountainCar-v0 settings, as the shipped expert was trained). */
 const mountainCarPpo = { numEnvs: 16, nSteps: 16, batchSize: 64, nEpochs: 4, gaeLambda: 0.98, gamma: 0.99, lr: 3e-4, annealLr: false, hidden: [64, 64] };
 
@@ -321,4 +337,4 @@ export const neutralMountainCar: ImitationPreset = Object.freeze({
 });
 
 /** Every preset by name. */
-export const IMITATION_PRESETS: Readonly<Record<string, ImitationPreset>> = Object.freeze({ paperCartPole, paperAcrobot, paperMountainCar, modernCartPole, modernAcrobot, dacCartPole, dacAcrobot, sealsCartPole, sealsMountainCar, neutralCartPole, neutralAcrobot, neutralMountainCar });
+export const IMITATION_PRESETS: Readonly<Record<string, ImitationPreset>> = Object.freeze({ paperCartPole, paperAcrobot, paperMountainCar, modernCartPole, modernAcrobot, dacCartPole, dacAcrobot, sealsCartPole, sealsMountainCar, neutralSealsCartPole, neutralCartPole, neutralAcrobot, neutralMountainCar });
