@@ -49,7 +49,7 @@
 import { tf, Rng, ensure, describe, checkNumber, GanrlError } from "../core";
 import { Mlp, RunningMeanStd, Activation, ParamJson } from "../nn";
 import { RewardInput } from "../rl";
-import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator, deriveSeed, withAbsorbingRows, Samples, toDiscBatch } from "../imitation";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator, deriveSeed, withAbsorbingRows, Samples, toDiscBatch, checkAbsorbingOptions } from "../imitation";
 
 /** Forms of AIRL's f. */
 export const AIRL_REWARD_TYPES = ["disentangled", "state-action"] as const;
@@ -73,6 +73,8 @@ export interface AirlRewardNetOptions {
   activation: Activation;
   /** Add the absorbing-state indicator feature. */
   absorbing: boolean;
+  /** The indicator's value on absorbing rows (default 1); see `AIRLOptions.absorbingScale`. */
+  absorbingScale?: number;
   /** Frozen state statistics for input standardisation (the expert's), or null; disposed with the net. */
   inputNorm: RunningMeanStd | null;
   /** The sampler π whose log π(a|s) enters the logit ℓ = f − log π (the generator's policy), or null (then only `parts` works). */
@@ -101,13 +103,15 @@ export interface AirlRewardParts {
 /**
  * The learned rewards' state features [n, obsDim (+1)] (AIRL's g and h, GCL's cost c): norm(s) =
  * clip((s − μ_E)/σ_E, ±10) with `inputNorm` (else s), and, with `absorbing`, an indicator that is
- * 1 only on absorbing rows (`absorbing` [n]), whose other features are zero. Call inside a tidy.
+ * `scale` (default 1) only on absorbing rows (`absorbing` [n]), whose other features are zero.
+ * Call inside a tidy.
  */
-export function rewardStateFeatures(obs: tf.Tensor2D, absorbing: tf.Tensor1D, inputNorm: RunningMeanStd | null, withIndicator: boolean): tf.Tensor2D {
+export function rewardStateFeatures(obs: tf.Tensor2D, absorbing: tf.Tensor1D, inputNorm: RunningMeanStd | null, withIndicator: boolean, scale = 1): tf.Tensor2D {
   let x: tf.Tensor2D = inputNorm ? inputNorm.apply(obs) : obs;
   if (withIndicator) {
-    const keep = tf.sub(1, absorbing).reshape([-1, 1]);
-    x = tf.concat([tf.mul(x, keep), absorbing.reshape([-1, 1])], 1) as tf.Tensor2D;
+    const abs = absorbing.reshape([-1, 1]);
+    const keep = tf.sub(1, abs);
+    x = tf.concat([tf.mul(x, keep), scale === 1 ? abs : tf.mul(abs, scale)], 1) as tf.Tensor2D;
   }
   return x;
 }
@@ -200,7 +204,7 @@ export class AirlRewardNet extends NeuralDiscriminator {
 
   /** State features [n, stateDim] of raw states `obs` [n, obsDim]; `absorbing` [n] marks s_a rows. */
   stateFeatures(obs: tf.Tensor2D, absorbing: tf.Tensor1D): tf.Tensor2D {
-    return rewardStateFeatures(obs, absorbing, this.opts.inputNorm, this.opts.absorbing);
+    return rewardStateFeatures(obs, absorbing, this.opts.inputNorm, this.opts.absorbing, this.opts.absorbingScale ?? 1);
   }
 
   /** h on state features `x`, zeroed where `keep` is 0 (absorbing rows); the disentangled form only. */
@@ -237,7 +241,8 @@ export class AirlRewardNet extends NeuralDiscriminator {
   }
 
   toJSON(): DiscriminatorJson {
-    const arch = { rewardType: this.opts.rewardType, gamma: this.opts.gamma, absorbing: this.opts.absorbing, g: this.g.arch, h: this.h ? this.h.arch : null };
+    const c = this.opts.absorbingScale ?? 1;
+    const arch = { rewardType: this.opts.rewardType, gamma: this.opts.gamma, absorbing: this.opts.absorbing, ...(c === 1 ? {} : { absorbingScale: c }), g: this.g.arch, h: this.h ? this.h.arch : null };
     const j: DiscriminatorJson = { format: "ganrl.disc/1", kind: "airl", arch, params: [...this.g.toJSON(), ...(this.h ? this.h.toJSON() : [])] };
     if (this.opts.inputNorm) j.inputNorm = this.opts.inputNorm.toJSON();
     return j;
@@ -246,6 +251,7 @@ export class AirlRewardNet extends NeuralDiscriminator {
   load(j: DiscriminatorJson): void {
     ensure(j && j.format === "ganrl.disc/1" && j.kind === "airl", () => `expected a saved AIRL reward net (format ganrl.disc/1, kind airl), got ${describe({ format: j?.format, kind: j?.kind })}`);
     ensure(j.arch.rewardType === this.opts.rewardType && j.arch.absorbing === this.opts.absorbing, () => `saved AIRL reward net is ${describe(j.arch.rewardType)} (absorbing ${describe(j.arch.absorbing)}), this one is ${this.opts.rewardType} (absorbing ${this.opts.absorbing})`);
+    ensure((j.arch.absorbingScale ?? 1) === (this.opts.absorbingScale ?? 1), () => `saved AIRL reward net has absorbingScale ${describe(j.arch.absorbingScale ?? 1)}, this one ${this.opts.absorbingScale ?? 1}: make it with the same absorbingScale`);
     const byNet = (prefix: string): ParamJson[] => j.params.filter((p) => p.name.startsWith(prefix + "/"));
     this.g.load(byNet("airl_g"));
     if (this.h) this.h.load(byNet("airl_h"));
@@ -282,6 +288,14 @@ export interface AIRLOptions extends AdversarialOptions {
    * to end episodes. The penalty fixes this gauge at the smallest potential, so the level lives in g.
    */
   potentialPenalty: number;
+  /**
+   * c, the absorbing indicator's value in g's and h's features (with `absorbing`; default 1, DAC's),
+   * as GAIL's `absorbingScale`. With c = 1 g(s_a) stays near the per-state rewards: on CartPole-v1
+   * (30k–150k steps) it sat above g on random states (−0.9 to −2 against −2 to −7), so a fresh
+   * learner on g alone, which starts in such states, prefers to end the episode. A larger c lets the
+   * net put s_a as far below the other rows as the data say (the expert never ends; the policy does).
+   */
+  absorbingScale: number;
 }
 
 /** AIRL's own option checks. */
@@ -290,6 +304,7 @@ function checkAirlOptions(o: AIRLOptions): void {
   ensure((AIRL_TEST_REWARDS as readonly string[]).includes(o.testReward), () => `AIRL testReward must be "g" or "f", got ${describe(o.testReward)}`);
   if (o.shapingGamma !== null) checkNumber(o.shapingGamma, "shapingGamma", 0, 1);
   checkNumber(o.potentialPenalty, "potentialPenalty", 0);
+  checkAbsorbingOptions({ absorbingScale: o.absorbingScale });
 }
 
 /** Defaults: the disentangled form with absorbing states, logit reward, PPO-friendly discriminator settings. */
@@ -304,6 +319,7 @@ export const AIRL_DEFAULTS: Readonly<AIRLOptions> = Object.freeze({
   shapingGamma: null,
   potentialPenalty: 0,
   absorbing: true,
+  absorbingScale: 1,
 });
 
 /**
@@ -320,7 +336,7 @@ export class AIRL extends AdversarialTrainer<AIRLOptions, AirlRewardNet> {
     const shaping = { rewardType: o.rewardType, gamma: o.shapingGamma ?? this.gen.opts.gamma, potentialPenalty: o.potentialPenalty };
     const nets = { rewardHidden: o.rewardHidden, potentialHidden: o.potentialHidden, activation: o.rewardActivation };
     return new AirlRewardNet(
-      { ...this.neuralDiscOptions(o.normalizeRewardInputs), ...shaping, ...nets, policy: this.gen.policy, testReward: o.testReward },
+      { ...this.neuralDiscOptions(o.normalizeRewardInputs), ...shaping, ...nets, absorbingScale: o.absorbingScale, policy: this.gen.policy, testReward: o.testReward },
       new Rng(deriveSeed(o.seed, 0xa1e1)),
     );
   }

@@ -266,11 +266,31 @@ test("EPIC canonicalises the shaped reward itself: shaped ≈ 0, sign-flipped = 
   }
 });
 
+test("absorbingScale: the absorbing row's indicator is c (its state features 0), other rows unchanged; a saved net keeps c", () => {
+  const one = makeAirl();
+  const ten = makeAirl({ absorbingScale: 10 });
+  try {
+    const feats = (airl: AIRL) =>
+      tf.tidy(() => Array.from(airl.net.stateFeatures(tf.tensor2d([[0.3, -0.2, 0.05, 0.1], [0.3, -0.2, 0.05, 0.1]]), tf.tensor1d([0, 1])).dataSync(), (x) => x + 0)); // + 0: −0 → 0
+    const f1 = feats(one);
+    const f10 = feats(ten);
+    assert.deepEqual(f10.slice(0, 5), f1.slice(0, 5), "an ordinary row's features do not depend on c");
+    assert.equal(f1[4], 0);
+    assert.deepEqual(f10.slice(5), [0, 0, 0, 0, 10], "the absorbing row: zero state, indicator c = 10");
+    assert.deepEqual(f1.slice(5), [0, 0, 0, 0, 1]);
+    assert.throws(() => one.net.load(ten.net.toJSON()), /absorbingScale 10, this one 1/);
+  } finally {
+    one.dispose();
+    ten.dispose();
+  }
+});
+
 test("bad inputs give clear errors", () => {
   assert.throws(() => makeAirl({ rewardType: "banana" }), /rewardType must be one of disentangled, state-action/);
   assert.throws(() => makeAirl({ testReward: "h" }), /testReward must be "g" or "f"/);
   assert.throws(() => makeAirl({ shapingGamma: 1.5 }), GanrlError);
   assert.throws(() => makeAirl({ potentialPenalty: -1 }), /potentialPenalty/);
+  assert.throws(() => makeAirl({ absorbingScale: 0 }), /absorbingScale must be a positive finite number/);
   assert.throws(() => makeAirl({ discReplay: 1.5 }), /discReplay must be a non-negative integer/);
   assert.throws(() => makeAirl({ discHidden: [3] }), /unknown|discHidden/);
   assert.throws(() => new AIRL({ envId: "CartPole-v1", generator: "ppo" }), /needs expert demonstrations/);
