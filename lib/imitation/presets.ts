@@ -267,6 +267,10 @@ export const sealsMountainCar: ImitationPreset = Object.freeze({
   totalSteps: 300_000,
   bc: Object.freeze({ envId: "seals/MountainCar-v0", demoEvery: 1, hidden: [64, 64], lr: 3e-3, batchSize: 64, iterations: 1000, validationFraction: 0.3, selectBy: "accuracy" as const, evalEvery: 10 }),
   measured:
+    "2026-12-03 pilots on the stored neutral 1-trajectory runs, seeds 0-4 (scripts/rerun-gail.ts --overrides …, 300k steps, 50 deterministic episodes; stored −115.2, −116.6, −152.9, −154.7, −114.4; 0.95 of the expert policy's −109.08 is −113.6): " +
+    "discSteps 5 + rewardClip 2: −111.9, −120.2, −131.8, −127.1, −113.1 (2 of 5 ≥ −113.6); the same with the PPO learning rate annealed: −112.3, −130.6 (seeds 0-1); discSteps 5 with the rate annealed: −112.5, −127.1; " +
+    "discSteps 5 + zero-centred gradient penalty λ 1: −114.0, −143.4; the paper's TRPO, per-action D and logit reward at 1M steps: −117.2 (seed 0), and 4 trajectories seed 0 −134.4. " +
+    "Evaluations along every run swing by 10-40 steps between rounds (e.g. −109 … −149), so the final policy's score is a draw. The stochastic policy is no better than its greedy twin (seeds 2, 1: sampled −132.2, −129.5 against greedy −152.9, −116.6, 50 episodes), so deterministic evaluation is not the gap (npx tsx scripts/gail-stochastic-eval.ts seals/MountainCar-v0 sealsMountainCar 1 2 1). " +
     "1M steps instead of 300k (the stored neutral traj4 seed 0 run re-run with scripts/rerun-gail.ts --steps 1000000, 50 episodes): −115.4 → −113.9, its 10-episode evaluations swinging between −106 and −145 over the last 500k steps, so budget alone does not lift it (the expert policy scores −109.08 on those episodes). " +
     "pilot, data/demos/seals/MountainCar-v0 4 trajectories, 300k steps, seed 0, 20 deterministic episodes: −115.7 (expert demonstrations −104.6, random −200); " +
     "without the policy's input standardisation: −200 (never reaches the flag); the paper's TRPO generator instead of PPO: −144.5, −130.2 (seeds 0-1)",
