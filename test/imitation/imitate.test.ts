@@ -14,7 +14,7 @@ before(async () => {
   await initBackend({ quiet: true });
 });
 
-/** One run of the neutral protocol's seals/CartPole-v0 preset at a small budget (60k steps, about 30 s). */
+/** One run of the main job's seals/CartPole-v0 preset (sealsCartPole; the neutral protocol's adds discriminator steps) at a small budget (60k steps, about 30 s). */
 async function score(algo: "GAIL" | "control-const"): Promise<number> {
   const r = await runGail({
     id: `imitate-${algo}`,
