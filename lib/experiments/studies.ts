@@ -185,7 +185,7 @@ export const irlStudy: Study = {
   options: [seedsOption("3"), envsOption(IRL_ENVS, "the IRL study"), quickOption],
   task: { module: path.join(__dirname, "..", "irl", `experiment${path.extname(__filename)}`), fn: "irlRun" },
   workerEnv: backendEnv,
-  // sized for about 400 s of a core per run (3 tasks × 3 seeds in an hour); estimate kept generous
+  // 11–18 minutes a run two at a time on 2 shared cores (2026-12-03 budgets, `IRL_CONFIGS`); estimate kept generous
   runSeconds: (s) => (s.params.quick === true ? 600 : 3600),
   plan(o) {
     const seeds = (o.seeds as number | undefined) ?? 3;
