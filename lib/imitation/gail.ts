@@ -44,6 +44,22 @@ export type DiscHead = (typeof DISC_HEADS)[number];
 export const ABSORBING_ACTION_WEIGHTS = ["zero", "uniform"] as const;
 export type AbsorbingActionWeights = (typeof ABSORBING_ACTION_WEIGHTS)[number];
 
+/**
+ * State features of discriminator and reward rows [n, obsDim (+1)]: norm(s) = the frozen
+ * standardiser's output (`inputNorm`, else s), and, with `withIndicator`, the state zeroed on
+ * absorbing rows (`absorbing` [n]) and an indicator column that is `scale` there and 0 elsewhere.
+ * Also returns the absorbing column `abs` and `keep` = 1 − abs [n, 1] (null without the indicator),
+ * for callers that mask actions too. GAIL's D and AIRL's g and h (`rewardStateFeatures`) share it.
+ * Call inside a tidy.
+ */
+export function absorbingStateFeatures(obs: tf.Tensor2D, absorbing: tf.Tensor1D, inputNorm: RunningMeanStd | null, withIndicator: boolean, scale = 1): { x: tf.Tensor2D; abs: tf.Tensor2D | null; keep: tf.Tensor2D | null } {
+  const x: tf.Tensor2D = inputNorm ? inputNorm.apply(obs) : obs;
+  if (!withIndicator) return { x, abs: null, keep: null };
+  const abs = absorbing.reshape([-1, 1]) as tf.Tensor2D;
+  const keep = tf.sub(1, abs) as tf.Tensor2D;
+  return { x: tf.concat([tf.mul(x, keep), scale === 1 ? abs : tf.mul(abs, scale)], 1) as tf.Tensor2D, abs, keep };
+}
+
 /** Checks `absorbingScale` (a positive finite number) and `absorbingActionWeights` (one of `ABSORBING_ACTION_WEIGHTS`); GanrlError naming the fix. */
 export function checkAbsorbingOptions(o: { absorbingScale?: unknown; absorbingActionWeights?: unknown }): void {
   const { absorbingScale: c = 1, absorbingActionWeights: w = "zero" } = o;
@@ -128,13 +144,9 @@ export class GailDiscriminator extends NeuralDiscriminator {
 
   /** State features x [n, stateDim] and action weights [n, nActions] (one-hot; zero on absorbing rows). */
   features(b: DiscBatch): { x: tf.Tensor2D; act: tf.Tensor2D } {
-    let x: tf.Tensor2D = this.opts.inputNorm ? this.opts.inputNorm.apply(b.obs) : b.obs;
+    const { x, abs, keep } = absorbingStateFeatures(b.obs, b.absorbing, this.opts.inputNorm, this.opts.absorbing, this.opts.absorbingScale ?? 1);
     let act = tf.oneHot(tf.cast(b.actions, "int32"), this.opts.nActions).toFloat() as tf.Tensor2D;
-    if (this.opts.absorbing) {
-      const abs = b.absorbing.reshape([-1, 1]);
-      const keep = tf.sub(1, abs);
-      const scale = this.opts.absorbingScale ?? 1;
-      x = tf.concat([tf.mul(x, keep), scale === 1 ? abs : tf.mul(abs, scale)], 1) as tf.Tensor2D;
+    if (abs && keep) {
       act = tf.mul(act, keep) as tf.Tensor2D;
       if (this.opts.absorbingActionWeights === "uniform") act = tf.add(act, tf.mul(abs, 1 / this.opts.nActions)) as tf.Tensor2D;
     }

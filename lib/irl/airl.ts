@@ -49,7 +49,7 @@
 import { tf, Rng, ensure, describe, checkNumber, GanrlError } from "../core";
 import { Mlp, RunningMeanStd, Activation, ParamJson } from "../nn";
 import { RewardInput } from "../rl";
-import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator, deriveSeed, withAbsorbingRows, Samples, toDiscBatch, checkAbsorbingOptions } from "../imitation";
+import { AdversarialTrainer, AdversarialOptions, ADVERSARIAL_DEFAULTS, DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator, deriveSeed, withAbsorbingRows, Samples, toDiscBatch, checkAbsorbingOptions, absorbingStateFeatures } from "../imitation";
 
 /** Forms of AIRL's f. */
 export const AIRL_REWARD_TYPES = ["disentangled", "state-action"] as const;
@@ -107,13 +107,7 @@ export interface AirlRewardParts {
  * Call inside a tidy.
  */
 export function rewardStateFeatures(obs: tf.Tensor2D, absorbing: tf.Tensor1D, inputNorm: RunningMeanStd | null, withIndicator: boolean, scale = 1): tf.Tensor2D {
-  let x: tf.Tensor2D = inputNorm ? inputNorm.apply(obs) : obs;
-  if (withIndicator) {
-    const abs = absorbing.reshape([-1, 1]);
-    const keep = tf.sub(1, abs);
-    x = tf.concat([tf.mul(x, keep), scale === 1 ? abs : tf.mul(abs, scale)], 1) as tf.Tensor2D;
-  }
-  return x;
+  return absorbingStateFeatures(obs, absorbing, inputNorm, withIndicator, scale).x;
 }
 
 /**
