@@ -84,7 +84,7 @@ export const IRL_PPO = Object.freeze({ numEnvs: 8, nSteps: 128, batchSize: 256, 
  * of one core, issue 16). Changed dynamics: CartPole a pole twice as long, Acrobot a second link
  * twice as heavy, MountainCar an engine 20 % weaker (the expert drops from −110 to −162 there).
  *
- * Chosen from pilots on the study's own seeds 0–2 (`README.md`, inverse RL): at the earlier 30,720
+ * Chosen from pilots on the study's own seeds 0–2 (`scripts/airl-pilot.ts`; `README.md`, inverse RL): at the earlier 30,720
  * steps for everything, even the true reward trained the fresh learner to only 0.44 (Acrobot) and 0
  * (MountainCar) of the expert; at 100k transfer steps it reaches −74.9 to −82.2 on Acrobot and 500
  * on CartPole. The absorbing indicator at c = 10 (as the neutral GAIL presets have it) took AIRL's g,
@@ -180,7 +180,7 @@ export async function irlRun(spec: { id?: string; params: Record<string, unknown
   const std = cfg.standardiseInputs === true;
   const common = { envId, demos, generator: "ppo" as const, generatorOptions: { ...IRL_PPO }, discBatchSize: 256, discSteps: 5, seed, ...(std ? { policyNormFromExpert: true } : {}) };
   const transferPpo = { ...IRL_PPO, ...(std ? { normalizeObs: true } : {}) };
-  const scaled = cfg.absorbingScale !== undefined && cfg.absorbingScale !== 1 ? { absorbingScale: cfg.absorbingScale } : {};
+  const scaled = { absorbingScale: cfg.absorbingScale ?? 1 };
   const airl = new AIRL({ ...common, ...scaled });
   const gail = new GAIL({ ...common, ...scaled });
   const gcl = new GCL({ ...common });
