@@ -5,6 +5,7 @@
  *   ganrl train-expert --algo ppo --env CartPole-v1 --seed 0
  *   ganrl eval --policy data/experts/CartPole-v1.json --env CartPole-v1 --episodes 100 --json
  *   ganrl adopt-expert --policy data/experts/CartPole-v1.json --env seals/CartPole-v0
+ *   ganrl distill-expert --env MountainCar-v0
  *   ganrl demos --env CartPole-v1 --policy data/experts/CartPole-v1.json --n 10 --seed 1000
  *   ganrl demos-info data/demos/CartPole-v1/traj-10.json
  *   ganrl reproduce gail|irl|worldmodel [options]     (see bin/reproduce.ts; --help per study)
@@ -22,10 +23,21 @@ import { EXIT_USAGE, parseEnvId, parsePositiveInt, parseSeed, required } from ".
 import { trainExpert } from "./commands/train-expert";
 import { evalCommand } from "./commands/eval";
 import { adoptExpert } from "./commands/adopt-expert";
+import { DISTILL_ENVS, distillExpert } from "./commands/distill-expert";
+import { DAGGER_DEFAULTS } from "../lib/imitation";
 import { demosCommand, demosInfoCommand } from "./commands/demos";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const ENV_HELP = `environment id: ${ENV_IDS.join(", ")}`;
+
+/** The options every expert-writing command shares: where the policy goes and how it is evaluated. */
+function expertFileOptions(cmd: Command, evaluation: string): Command {
+  return cmd
+    .option("--out <file>", "policy file (default data/experts/<env>.json)")
+    .option("--eval-episodes <n>", `episodes of ${evaluation} (deterministic and stochastic)`, parsePositiveInt, 100)
+    .option("--eval-seed <n>", `first seed of ${evaluation} episodes`, parseSeed, 0)
+    .option("--json", "print a one-line JSON summary as the last line", false);
+}
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -116,17 +128,14 @@ Example:
       await evalCommand({ policy: o.policy, env: o.env, episodes: o.episodes, seed: o.seed, deterministic: o.deterministic, stochastic: o.stochastic, json: o.json });
     });
 
-  program
+  expertFileOptions(program
     .command("adopt-expert")
     .description(
       "ship an expert trained on one task for a twin of the same family (same observations and dynamics) without training: evaluates it there and writes <out>, <out>.meta.json (trainedOn, adoptedFrom, the source's training record, the evaluation on --env) and <out>.curve.csv",
     )
     .requiredOption("--policy <file>", "expert written by train-expert, with its .meta.json beside it (e.g. data/experts/CartPole-v1.json)")
     .requiredOption("--env <id>", ENV_HELP, parseEnvId)
-    .option("--out <file>", "policy file (default data/experts/<env>.json)")
-    .option("--eval-episodes <n>", "episodes of the evaluation (deterministic and stochastic)", parsePositiveInt, 100)
-    .option("--eval-seed <n>", "first seed of the evaluation episodes", parseSeed, 0)
-    .option("--json", "print a one-line JSON summary as the last line", false)
+    , "the evaluation")
     .addHelpText(
       "after",
       `
@@ -137,6 +146,31 @@ Example (the shipped seals/CartPole-v0 expert):
     )
     .action(async (o) => {
       await adoptExpert({ policy: o.policy, env: o.env, out: o.out, evalEpisodes: o.evalEpisodes, evalSeed: o.evalSeed, json: o.json });
+    });
+
+  expertFileOptions(program
+    .command("distill-expert")
+    .description(
+      "distil an exact optimal policy into an expert network by DAgger (MountainCar-v0: the minimum-time policy of value iteration, lib/envs/mountaincar-optimal.ts); writes <out>, <out>.meta.json (the oracle, every option, each round, the evaluation) and <out>.curve.csv (one row per round)",
+    )
+    .requiredOption("--env <id>", `task with an exact oracle: ${DISTILL_ENVS.join(", ")}`, parseEnvId)
+    .option("--seed <n>", "seed of everything (episodes, labels, weights, minibatches)", parseSeed, 0)
+    .option("--rounds <n>", "DAgger rounds after the oracle's own episodes", parsePositiveInt, DAGGER_DEFAULTS.rounds)
+    , "the final evaluation")
+    .addHelpText(
+      "after",
+      `
+Round 0 trains behavioural cloning on the oracle's own episodes (half with 20 % random actions);
+each later round runs the current network, labels every state it visits with the oracle's action
+and retrains on everything gathered; the round with the best greedy return on seeds 20000.. is
+kept. The evaluation is train-expert's (episode i resets with seed S + i) and records the
+oracle's own score on the same episodes.
+
+Example (the shipped MountainCar-v0 expert):
+  npx ganrl distill-expert --env MountainCar-v0 --seed 0 --json`,
+    )
+    .action(async (o) => {
+      await distillExpert({ env: o.env, seed: o.seed, rounds: o.rounds, out: o.out, evalEpisodes: o.evalEpisodes, evalSeed: o.evalSeed, json: o.json });
     });
 
   program

@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { execSync } from "child_process";
 import { InvalidArgumentError } from "commander";
 import { tf, Rng, GanrlError, describe, readJson, parseIntegerText } from "../../lib/core";
 import { ENV_IDS, EnvId, getEnvSpec, isEnvId, makeEnv } from "../../lib/envs";
@@ -344,4 +345,28 @@ export function compactJson(value: unknown, indent = ""): string {
 
 function isFlatObject(v: unknown): boolean {
   return v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v as object).every((x) => x === null || typeof x !== "object");
+}
+
+/** The checkout's short commit, or undefined outside git. */
+export function gitCommit(): string | undefined {
+  try {
+    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A network JSON with float32 weights written in their shortest exact decimal form. */
+export function compactNet(json: NetJson): NetJson {
+  return { ...json, params: json.params.map((p) => ({ ...p, values: p.values.map(shortFloat32) })) };
+}
+
+/** The `evaluation` record of an expert's meta: the episodes, how their seeds run, both evaluations. */
+export function evaluationRecord(evalSeed: number, episodes: number, evaluation: { deterministic: EvalSummary; stochastic: EvalSummary }): Record<string, unknown> {
+  return {
+    episodes,
+    seeds: `${evalSeed}..${evalSeed + episodes - 1} (episode i resets with seed ${evalSeed} + i; sampled actions from new Rng(seed).fork())`,
+    deterministic: evaluation.deterministic,
+    stochastic: evaluation.stochastic,
+  };
 }

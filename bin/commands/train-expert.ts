@@ -12,14 +12,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as crypto from "crypto";
-import { execSync } from "child_process";
 import * as cliProgress from "cli-progress";
 import { GanrlError, initBackend, describeBackend, readJson, writeJsonAtomic, writeFileAtomic } from "../../lib/core";
 import { EnvId } from "../../lib/envs";
 import { NetJson } from "../../lib/nn";
 import { OnPolicyOptions, OnPolicyTrainer, TrainerCheckpoint, checkCheckpoint } from "../../lib/rl";
 import { ALGOS, AlgoName, expertOf, makeTrainer, preset } from "./algos";
-import { EvalSummary, commandLine, compactJson, evaluateActor, formatSeconds, readPolicyJson, round6, shortFloat32, sidecar } from "./common";
+import { EvalSummary, commandLine, compactJson, compactNet, evaluateActor, evaluationRecord, formatSeconds, gitCommit, readPolicyJson, round6, sidecar } from "./common";
 
 export const CLI_CHECKPOINT_FORMAT = "ganrl-train-expert/1";
 
@@ -147,19 +146,6 @@ export function parseSets(sets: readonly string[]): Record<string, unknown> {
   }
   for (const k of ["seed", "envId", "env"]) if (k in out) throw new GanrlError(`--set ${k}=... is not allowed; use --${k === "envId" ? "env" : k}`);
   return out;
-}
-
-function gitCommit(): string | undefined {
-  try {
-    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A network JSON with float32 weights written in their shortest exact decimal form. */
-function compactNet(json: NetJson): NetJson {
-  return { ...json, params: json.params.map((p) => ({ ...p, values: p.values.map(shortFloat32) })) };
 }
 
 function curveCsv(curve: readonly CurvePoint[]): string {
@@ -337,12 +323,7 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
           ...(initSource.wallSeconds !== undefined ? { totalWallSeconds: round6(initSource.wallSeconds + trainSeconds) } : {}),
         }
       : {}),
-    evaluation: {
-      episodes: a.evalEpisodes,
-      seeds: `${a.evalSeed}..${a.evalSeed + a.evalEpisodes - 1} (episode i resets with seed ${a.evalSeed} + i; sampled actions from new Rng(seed).fork())`,
-      deterministic: evaluation.deterministic,
-      stochastic: evaluation.stochastic,
-    },
+    evaluation: evaluationRecord(a.evalSeed, a.evalEpisodes, evaluation),
     curveFile: csvFile.split(/[\\/]/).pop(),
     curve,
   };

@@ -35,6 +35,7 @@ export * from "./env";
 export * from "./cartpole";
 export * from "./acrobot";
 export * from "./mountaincar";
+export * from "./mountaincar-optimal";
 export * from "./seals";
 export * from "./specs";
 export * from "./measure";

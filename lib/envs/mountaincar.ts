@@ -84,19 +84,8 @@ export class MountainCarEnv extends ClassicControlEnv {
   }
 
   protected advance(action: number): number {
-    const s = this.s;
-    let position = s[0];
-    let velocity = s[1];
-    // critical: `velocity += (action - 1) * force + cos(3 * position) * (-gravity)`: the right-hand
-    // side is summed first, then added to the velocity.
-    velocity += (action - 1) * this.force + Math.cos(3 * position) * this.negGravity;
-    velocity = clip(velocity, -MOUNTAINCAR_MAX_SPEED, MOUNTAINCAR_MAX_SPEED);
-    position += velocity;
-    position = clip(position, MOUNTAINCAR_MIN_POSITION, MOUNTAINCAR_MAX_POSITION);
-    if (position === MOUNTAINCAR_MIN_POSITION && velocity < 0) velocity = 0;
-    s[0] = position;
-    s[1] = velocity;
-    this.terminatedFlag = mountainCarAtGoal(position, velocity);
+    mountainCarStep(this.s, action, this.force, this.negGravity);
+    this.terminatedFlag = mountainCarAtGoal(this.s[0], this.s[1]);
     return -1.0;
   }
 
@@ -108,6 +97,25 @@ export class MountainCarEnv extends ClassicControlEnv {
   render(): string {
     return renderMountainCar(this.s, { id: this.id, t: this.elapsedSteps });
   }
+}
+
+/**
+ * One step of MountainCar's physics on `s = [x, v]` (in place), Gymnasium's operations in
+ * Gymnasium's order: the environment's `step` and the minimum-time solver (`mountaincar-optimal.ts`)
+ * both call it. `negGravity` is −g (Python negates g before the product).
+ */
+export function mountainCarStep(s: Float64Array, action: number, force = MOUNTAINCAR_DEFAULTS.force, negGravity = -MOUNTAINCAR_DEFAULTS.gravity): void {
+  let position = s[0];
+  let velocity = s[1];
+  // critical: `velocity += (action - 1) * force + cos(3 * position) * (-gravity)`: the right-hand
+  // side is summed first, then added to the velocity.
+  velocity += (action - 1) * force + Math.cos(3 * position) * negGravity;
+  velocity = clip(velocity, -MOUNTAINCAR_MAX_SPEED, MOUNTAINCAR_MAX_SPEED);
+  position += velocity;
+  position = clip(position, MOUNTAINCAR_MIN_POSITION, MOUNTAINCAR_MAX_POSITION);
+  if (position === MOUNTAINCAR_MIN_POSITION && velocity < 0) velocity = 0;
+  s[0] = position;
+  s[1] = velocity;
 }
 
 /** NumPy's `np.clip(x, lo, hi)` = minimum(maximum(x, lo), hi) for finite numbers. */

@@ -313,12 +313,12 @@ const REFERENCES: Readonly<Record<EnvId, EnvSpec["reference"]>> = Object.freeze(
   "CartPole-v0": { random: ref(21.999, 11.1133, 1000), controller: ref(200, 0, 100), expert: ref(200, 0, 100) },
   "Acrobot-v1": { random: ref(-498.941, 11.2331, 1000), controller: ref(-88.01, 35.2092, 100), expert: ref(-75.75, 17.4157, 100) },
   "Acrobot-v0": { random: ref(-200, 0, 1000), controller: ref(-86.85, 30.1856, 100), expert: ref(-82.19, 21.8081, 100) },
-  // expert: PPO seed 1 (1M steps), fine-tuned 300k steps with --init, seed 4, lr 5e-5 annealed (deterministic, 100 episodes; data/experts/MountainCar-v0.meta.json)
-  "MountainCar-v0": { random: ref(-200, 0, 1000), controller: ref(-119.39, 3.6984, 100), expert: ref(-108.65, 6.7726, 100) },
+  // expert: the minimum-time policy (MountainCarMinimumTime, −98.15 on the same episodes) distilled by DAgger (npx ganrl distill-expert; deterministic, 100 episodes; data/experts/MountainCar-v0.meta.json)
+  "MountainCar-v0": { random: ref(-200, 0, 1000), controller: ref(-119.39, 3.6984, 100), expert: ref(-98.42, 6.83839, 100) },
   // expert: the CartPole-v1 expert, adopted (npx ganrl adopt-expert; data/experts/seals/CartPole-v0.meta.json)
   "seals/CartPole-v0": { random: ref(32.892, 16.0791, 1000), controller: ref(500, 0, 100), expert: ref(500, 0, 100) },
   // expert: the MountainCar-v0 expert, adopted (npx ganrl adopt-expert; data/experts/seals/MountainCar-v0.meta.json)
-  "seals/MountainCar-v0": { random: ref(-200, 0, 1000), controller: ref(-119.39, 3.6984, 100), expert: ref(-108.65, 6.7726, 100) },
+  "seals/MountainCar-v0": { random: ref(-200, 0, 1000), controller: ref(-119.39, 3.6984, 100), expert: ref(-98.42, 6.83839, 100) },
 });
 
 const spec = (family: FamilyPart, task: TaskPart): EnvSpec => Object.freeze({ ...family, ...task, reference: REFERENCES[task.id] });

@@ -6,5 +6,6 @@ export * from "./adversarial";
 export * from "./gail";
 export * from "./linear";
 export * from "./bc";
+export * from "./dagger";
 export * from "./presets";
 export type { DemoSet, Trajectory, Transitions } from "../data";

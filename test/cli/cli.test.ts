@@ -267,6 +267,19 @@ test("adopt-expert ships an expert for a same-family twin: evaluated there, prov
   assert.equal(fs.existsSync(path.join(dir, "x.json")) || fs.existsSync(path.join(dir, "y.json")), false, "nothing written on bad input");
 });
 
+test("distill-expert: a task without an exact oracle or a bad --out is a usage error naming the fix, and nothing is written", async () => {
+  const dir = tmpDir();
+  assertUsageError(await runCli(["distill-expert", "--env", "CartPole-v1", "--out", path.join(dir, "c.json")]), /exact oracle only for MountainCar-v0 .*train-expert --env CartPole-v1/);
+  assertUsageError(await runCli(["distill-expert", "--env", "MountainCar-v0", "--out", path.join(dir, "m.txt")]), /--out must name a \.json file/);
+  assert.deepEqual(fs.readdirSync(dir), []);
+  // the shipped MountainCar-v0 expert records its oracle and rounds
+  const meta = JSON.parse(fs.readFileSync(path.join(repoRoot, "data", "experts", "MountainCar-v0.meta.json"), "utf8"));
+  assert.equal(meta.algo, "dagger");
+  assert.equal(meta.oracle.kind, "MountainCarMinimumTime");
+  assert.equal(meta.curve.length, meta.options.rounds + 1);
+  assert.ok(meta.evaluation.deterministic.meanReturn >= meta.oracle.evaluation.deterministic.meanReturn - 1, "the network is within a step of the optimum on the same episodes");
+});
+
 test("train-expert refuses a checkpoint that is the policy file, a sidecar, or an unrelated existing file", async () => {
   const dir = tmpDir();
   const out = path.join(dir, "p.json");
