@@ -33,6 +33,8 @@ import { RunSpec, StoredResult } from "./sweep";
 
 export type Protocol = "paper" | "v1" | "neutral" | "quick" | "ablation" | "ablation-neutral";
 export type ImitationAlgo = "BC" | "GAIL" | "FEM" | "GTAL" | "control-const" | "control-randomD";
+/** Every row algorithm of the GAIL tables. */
+export const IMITATION_ALGOS: readonly ImitationAlgo[] = ["BC", "FEM", "GTAL", "GAIL", "control-const", "control-randomD"];
 
 /**
  * The control runs beside every GAIL cell (same generator, budget, seeds and demonstrations):
@@ -630,7 +632,7 @@ export function buildTable(results: StoredResult[], refs: Record<string, Referen
     g.gailMinusBestControl = g.normalizedMean - best.normalizedMean;
     g.bestControl = best.algo;
   }
-  const algoOrder: ImitationAlgo[] = ["BC", "FEM", "GTAL", "GAIL", "control-const", "control-randomD"];
+  const algoOrder = IMITATION_ALGOS;
   const order = (r: TableRow) => `${r.env}|${r.trajectories.toString().padStart(3, "0")}|${algoOrder.indexOf(r.algo)}`;
   return rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
 }

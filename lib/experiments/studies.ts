@@ -25,6 +25,7 @@ import {
   Protocol,
   GailRunParams,
   isAdversarialAlgo,
+  IMITATION_ALGOS,
   PROTOCOL_DEFAULTS,
   protocolSpecs,
   buildTable,
@@ -118,6 +119,11 @@ export const gailStudy: Study = {
       help: "environments to run, e.g. Acrobot-v0 (default: the protocol's); the table still covers every stored run of the protocol",
       parse: (t) => parseListText(t, "--envs", (e) => e),
     },
+    {
+      flags: "--algos <list>",
+      help: `rows to run, e.g. GAIL,control-const, of ${IMITATION_ALGOS.join(", ")} (default: the protocol's); the table still covers every stored run of the protocol`,
+      parse: (t) => parseListText(t, "--algos", (x) => parseChoice(x, "--algos", IMITATION_ALGOS)),
+    },
   ],
   task: { module: path.join(__dirname, `gail${path.extname(__filename)}`), fn: "runGail" },
   workerEnv: backendEnv,
@@ -138,7 +144,10 @@ export const gailStudy: Study = {
       }
       const envs = o.envs as string[] | undefined;
       for (const e of envs ?? []) if (!known.includes(e)) throw new GanrlError(`--envs: ${JSON.stringify(e)} is not in the ${protocol} protocol; its environments are ${known.join(", ")}`);
-      const run = envs ? cover.filter((s) => envs.includes(String(s.params.envId))) : cover;
+      const algos = o.algos as string[] | undefined;
+      const knownAlgos = new Set(cover.map((s) => String(s.params.algo)));
+      for (const a of algos ?? []) if (!knownAlgos.has(a)) throw new GanrlError(`--algos: ${a} has no runs in the ${protocol} protocol; its rows are ${[...knownAlgos].join(", ")}`);
+      const run = cover.filter((s) => (!envs || envs.includes(String(s.params.envId))) && (!algos || algos.includes(String(s.params.algo))));
       return { label: `--protocol ${protocol}`, run, cover, defaults: o.seeds === undefined && o.steps === undefined && o.sizes === undefined };
     });
   },

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { buildTable, buildAblationTable, buildAblationCurves, protocolSpecs, GailRunResult, CurvePoint, PAPER_TABLE, PROTOCOL_DEFAULTS } from "../../lib/experiments/gail";
-import { parseStepsText } from "../../lib/experiments/studies";
+import { parseStepsText, gailStudy } from "../../lib/experiments/studies";
 import { StoredResult } from "../../lib/experiments";
 
 const refs = { "CartPole-v1": { random: 20, expert: 500 } };
@@ -113,6 +113,15 @@ test("--steps takes one budget or one per environment; protocolSpecs gives each 
   // an environment left out keeps its preset's budget
   const partial = protocolSpecs("paper", { seeds: 1, sizes: [1], steps: { "CartPole-v0": 50000 } });
   assert.equal(partial.find((s) => s.params.envId === "Acrobot-v0" && s.params.algo === "GAIL")?.params.steps, 301 * 5000);
+});
+
+test("--algos and --envs choose the runs to run; the plan still covers the whole protocol (the table's rows)", () => {
+  const [all] = gailStudy.plan({ protocol: "paper" });
+  const [some] = gailStudy.plan({ protocol: "paper", envs: ["MountainCar-v0"], algos: ["GAIL", "control-const"] });
+  assert.equal(some.cover.length, all.cover.length);
+  assert.equal(some.run.length, 2 * 4 * 7, "2 rows × 4 sizes × 7 seeds");
+  assert.ok(some.run.every((s) => s.params.envId === "MountainCar-v0" && (s.params.algo === "GAIL" || s.params.algo === "control-const")));
+  assert.throws(() => gailStudy.plan({ protocol: "v1", algos: ["FEM"] }), /--algos: FEM has no runs in the v1 protocol/);
 });
 
 test("neutral ablation: one shared baseline per seed stands for every switch's preset value; sizes up to 50 read the pool", () => {
