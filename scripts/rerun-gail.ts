@@ -5,7 +5,10 @@
  * options) and optionally another budget, so it answers "what would this stored run have scored
  * with X" (the pilots in the neutral presets' `measured` notes, `lib/imitation/presets.ts`).
  *
- *   npx tsx scripts/rerun-gail.ts [--overrides '{"absorbingScale":10}'] [--steps 150000] <run.json> ...
+ *   npx tsx scripts/rerun-gail.ts [--overrides '{"absorbingScale":10}'] [--steps 150000] [--current-data] <run.json> ...
+ *
+ * `--current-data` trains on the demonstration set shipped now instead of refusing when it is not
+ * the one the run recorded (its SHA-256): "what would this run score on the new data".
  *
  * e.g. the stored neutral CartPole-v1 runs with 4 trajectories:
  *   npx tsx scripts/rerun-gail.ts --overrides '{"discSteps":5}' data/results/runs/gail/neutral/CartPole-v1/GAIL/traj4/seed*.json
@@ -14,9 +17,10 @@ import * as fs from "fs";
 import { GanrlError } from "../lib/core";
 import { runGail, GailRunParams } from "../lib/experiments/gail";
 
-function parseArgs(argv: string[]): { overrides: Record<string, unknown>; steps: number | null; files: string[] } {
+function parseArgs(argv: string[]): { overrides: Record<string, unknown>; steps: number | null; currentData: boolean; files: string[] } {
   let overrides: Record<string, unknown> = {};
   let steps: number | null = null;
+  let currentData = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -32,24 +36,26 @@ function parseArgs(argv: string[]): { overrides: Record<string, unknown>; steps:
     } else if (a === "--steps") {
       steps = Number(argv[++i]);
       if (!Number.isSafeInteger(steps) || steps <= 0) throw new GanrlError(`--steps must be a positive integer (environment steps), got ${JSON.stringify(argv[i])}`);
-    } else if (a.startsWith("--")) throw new GanrlError(`unknown option ${a}; valid: --overrides <json>, --steps <n>`);
+    } else if (a === "--current-data") currentData = true;
+    else if (a.startsWith("--")) throw new GanrlError(`unknown option ${a}; valid: --overrides <json>, --steps <n>, --current-data`);
     else files.push(a);
   }
   if (!files.length) throw new GanrlError("give at least one stored run file, e.g. data/results/runs/gail/neutral/CartPole-v1/GAIL/traj4/seed4--….json");
-  return { overrides, steps, files };
+  return { overrides, steps, currentData, files };
 }
 
 async function main(): Promise<void> {
-  const { overrides, steps, files } = parseArgs(process.argv.slice(2));
+  const { overrides, steps, currentData, files } = parseArgs(process.argv.slice(2));
   for (const file of files) {
     if (!fs.existsSync(file)) throw new GanrlError(`${file}: no such run file`);
     const d = JSON.parse(fs.readFileSync(file, "utf8"));
     if (!d?.params || !d?.result || typeof d.result.meanReturn !== "number") throw new GanrlError(`${file}: not a stored GAIL run (ganrl-run/2 with params and result.meanReturn)`);
     const params: GailRunParams = { ...d.params, overrides: { ...(d.params.overrides ?? {}), ...overrides }, ...(steps ? { steps } : {}) };
+    if (currentData) delete params.demosSha256;
     const t0 = Date.now();
     const r = await runGail({ id: d.id, params });
     const curve = r.curve.filter((p) => p.evalReturn !== null).map((p) => Math.round(p.evalReturn!));
-    console.log(`${d.id} ${JSON.stringify(overrides)} steps ${params.steps}: stored ${d.result.meanReturn.toFixed(1)} now ${r.meanReturn.toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(0)} s); evaluations, every 4th: ${curve.filter((_, i) => i % 4 === 0).join(" ")}`);
+    console.log(`${d.id} ${JSON.stringify(overrides)}${currentData ? " (current data)" : ""} steps ${params.steps}: stored ${d.result.meanReturn.toFixed(1)} now ${r.meanReturn.toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(0)} s); evaluations, every 4th: ${curve.filter((_, i) => i % 4 === 0).join(" ")}`);
   }
 }
 

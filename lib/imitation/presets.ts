@@ -113,7 +113,9 @@ export const paperMountainCar: ImitationPreset = Object.freeze({
   name: "paperMountainCar",
   description: "GAIL paper protocol on MountainCar-v0: TRPO, per-action D, reward log D, pairs every 5th step",
   ...paper("MountainCar-v0", 5, "logD"),
-  measured: "not yet measured (the paper protocol's MountainCar-v0 rows of data/results/gail-table-paper.csv)",
+  measured:
+    "with the PPO expert's demonstrations (before 2026-12-03), 168 runs at the full 1.5M steps: GAIL −107.8 to −112.3 a cell against the paper's −99.9 to −101.6, the expert itself −109.08 on the evaluation episodes (README). " +
+    "With the distilled minimum-time expert's (scripts/rerun-gail.ts --current-data on the stored runs, 50 deterministic episodes): GAIL traj10 seed 0 −106.6 → −101.1, traj1 seed 0 −110.9 → −103.1; the sweep re-runs every cell",
 });
 
 /** Fast GAIL on CartPole-v1 with whole trajectories: PPO (rl-zoo settings), reward −log(1 − D). */
@@ -267,6 +269,7 @@ export const sealsMountainCar: ImitationPreset = Object.freeze({
   totalSteps: 300_000,
   bc: Object.freeze({ envId: "seals/MountainCar-v0", demoEvery: 1, hidden: [64, 64], lr: 3e-3, batchSize: 64, iterations: 1000, validationFraction: 0.3, selectBy: "accuracy" as const, evalEvery: 10 }),
   measured:
+    "All with the PPO expert (−108.65) and its demonstrations, before the distilled minimum-time expert of 2026-12-03. " +
     "2026-12-03 pilots on the stored neutral 1-trajectory runs, seeds 0-4 (scripts/rerun-gail.ts --overrides …, 300k steps, 50 deterministic episodes; stored −115.2, −116.6, −152.9, −154.7, −114.4; 0.95 of the expert policy's −109.08 is −113.6): " +
     "discSteps 5 + rewardClip 2: −111.9, −120.2, −131.8, −127.1, −113.1 (2 of 5 ≥ −113.6); the same with the PPO learning rate annealed: −112.3, −130.6 (seeds 0-1); discSteps 5 with the rate annealed: −112.5, −127.1; " +
     "discSteps 5 + zero-centred gradient penalty λ 1: −114.0, −143.4; the paper's TRPO, per-action D and logit reward at 1M steps: −117.2 (seed 0), and 4 trajectories seed 0 −134.4. " +
@@ -331,6 +334,7 @@ export const neutralMountainCar: ImitationPreset = Object.freeze({
   totalSteps: 1_000_000,
   bc: Object.freeze({ ...paperMountainCar.bc, demoEvery: 1 }),
   measured:
+    "All with the PPO expert (−108.65) and its demonstrations, before the distilled minimum-time expert of 2026-12-03. " +
     "1M steps instead of 300k (stored 300k runs re-run with scripts/rerun-gail.ts --steps 1000000, 50 deterministic episodes): GAIL traj4 seeds 0-1 −117.2 → −110.1, −118.6 → −109.3; " +
     "traj1 seed 0 −140.0 → −114.1; traj7 seed 2 −127.5 → −110.1 (the expert policy scores −109.08 ± 5.33 on the same 50 evaluation episodes); control-const traj4 seed 0 −158.8 → −151.3, control-randomD traj4 seed 0 −200 → −200; ~75 s a run on one core. " +
     "Before that, with absorbing action weights 'zero' (the stored runs before this preset set 'uniform'), the per-action head pinned ℓ(s_a) at 0: gen/absorbingReward 0.00 " +
