@@ -74,7 +74,7 @@ function sha256File(file: string): string | null {
 
 // ------------------------------------------------------------------------------------- gail
 
-const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "neutral", "ablation", "ablation-neutral"];
+export const PROTOCOLS: Protocol[] = ["quick", "v1", "paper", "neutral", "ablation", "ablation-neutral"];
 
 /** `--steps`: one budget for every environment (`50000`) or one per environment (`CartPole-v0=50000,Acrobot-v0=100000`). */
 export function parseStepsText(text: unknown): number | Record<string, number> {
