@@ -269,7 +269,9 @@ export const sealsMountainCar: ImitationPreset = Object.freeze({
   totalSteps: 300_000,
   bc: Object.freeze({ envId: "seals/MountainCar-v0", demoEvery: 1, hidden: [64, 64], lr: 3e-3, batchSize: 64, iterations: 1000, validationFraction: 0.3, selectBy: "accuracy" as const, evalEvery: 10 }),
   measured:
-    "All with the PPO expert (−108.65) and its demonstrations, before the distilled minimum-time expert of 2026-12-03. " +
+    "On the distilled minimum-time expert's demonstrations (2026-12-03, scripts/rerun-gail.ts --current-data on the stored seed-0 runs, 50 deterministic episodes): traj1 −124.6, traj4 −121.3 at 300k steps (were −115.2, −115.4 on the PPO expert's data), still rising at the end; " +
+    "at 1M steps worse, −153.8 and −149.4 (evaluations settle at −135 to −145 after 500k); the paper's TRPO, per-action D and logit reward at 1M steps: −148.5, −144.5 (evaluations swinging −108 … −190). " +
+    "Everything below is with the PPO expert (−108.65) and its demonstrations. " +
     "2026-12-03 pilots on the stored neutral 1-trajectory runs, seeds 0-4 (scripts/rerun-gail.ts --overrides …, 300k steps, 50 deterministic episodes; stored −115.2, −116.6, −152.9, −154.7, −114.4; 0.95 of the expert policy's −109.08 is −113.6): " +
     "discSteps 5 + rewardClip 2: −111.9, −120.2, −131.8, −127.1, −113.1 (2 of 5 ≥ −113.6); the same with the PPO learning rate annealed: −112.3, −130.6 (seeds 0-1); discSteps 5 with the rate annealed: −112.5, −127.1; " +
     "discSteps 5 + zero-centred gradient penalty λ 1: −114.0, −143.4; the paper's TRPO, per-action D and logit reward at 1M steps: −117.2 (seed 0), and 4 trajectories seed 0 −134.4. " +
@@ -334,7 +336,8 @@ export const neutralMountainCar: ImitationPreset = Object.freeze({
   totalSteps: 1_000_000,
   bc: Object.freeze({ ...paperMountainCar.bc, demoEvery: 1 }),
   measured:
-    "All with the PPO expert (−108.65) and its demonstrations, before the distilled minimum-time expert of 2026-12-03. " +
+    "On the distilled minimum-time expert's demonstrations (2026-12-03, scripts/rerun-gail.ts --current-data on the stored seed-0 runs, 50 deterministic episodes): GAIL traj1 −114.1 → −102.5, traj4 −110.1 → −102.1 (the demonstrations' ten trajectories −95.60, the expert policy −98.42 on seeds 0-99). " +
+    "Everything below is with the PPO expert (−108.65) and its demonstrations. " +
     "1M steps instead of 300k (stored 300k runs re-run with scripts/rerun-gail.ts --steps 1000000, 50 deterministic episodes): GAIL traj4 seeds 0-1 −117.2 → −110.1, −118.6 → −109.3; " +
     "traj1 seed 0 −140.0 → −114.1; traj7 seed 2 −127.5 → −110.1 (the expert policy scores −109.08 ± 5.33 on the same 50 evaluation episodes); control-const traj4 seed 0 −158.8 → −151.3, control-randomD traj4 seed 0 −200 → −200; ~75 s a run on one core. " +
     "Before that, with absorbing action weights 'zero' (the stored runs before this preset set 'uniform'), the per-action head pinned ℓ(s_a) at 0: gen/absorbingReward 0.00 " +
