@@ -100,6 +100,7 @@ export async function distillExpert(a: DistillExpertArgs): Promise<void> {
     envId: a.env,
     algo: "dagger",
     seed: a.seed,
+    // train-expert's field: environment steps of RL training, none here (the labelled pairs are in `curve`)
     steps: 0,
     bestRound: result.bestRound,
     command,
