@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GanrlError, initBackend, describeBackend, readJson, writeFileAtomic } from "../../lib/core";
 import { EnvId, getEnvSpec, isEnvId } from "../../lib/envs";
-import { EvalSummary, commandLine, compactJson, evaluateActor, formatSeconds, jsonLine, loadActorFor, readPolicyJson, round6, sidecar } from "./common";
+import { EvalSummary, commandLine, compactJson, expertEvaluation, formatSeconds, jsonLine, loadActorFor, readPolicyJson, round6, sidecar } from "./common";
 
 export interface AdoptExpertArgs {
   policy: string;
@@ -26,10 +26,6 @@ export interface AdoptExpertArgs {
   evalEpisodes: number;
   evalSeed: number;
   json: boolean;
-}
-
-function rounded(s: EvalSummary): EvalSummary {
-  return { ...s, meanReturn: round6(s.meanReturn), stdReturn: round6(s.stdReturn), meanLength: round6(s.meanLength) };
 }
 
 export async function adoptExpert(a: AdoptExpertArgs): Promise<void> {
@@ -58,10 +54,7 @@ export async function adoptExpert(a: AdoptExpertArgs): Promise<void> {
   if (!a.json) process.stderr.write(describeBackend(backend) + "\n");
   const { actor } = loadActorFor(a.policy, a.env);
   const t0 = Date.now();
-  const evaluation = {
-    deterministic: rounded(evaluateActor(actor, a.env, a.evalEpisodes, a.evalSeed, true)),
-    stochastic: rounded(evaluateActor(actor, a.env, a.evalEpisodes, a.evalSeed, false)),
-  };
+  const evaluation = expertEvaluation(actor, a.env, a.evalEpisodes, a.evalSeed);
   actor.dispose();
   const evalSeconds = (Date.now() - t0) / 1000;
 

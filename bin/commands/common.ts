@@ -291,6 +291,18 @@ export function evaluateActor(actor: Actor, envId: EnvId, episodes: number, seed
   return summarise(envId, rollEpisodes(actor, envId, seeds, { deterministic }));
 }
 
+/**
+ * An expert's final evaluation, as every expert-writing command records it: `episodes` episodes
+ * from seed `seed` (episode i resets with seed + i), greedy and sampled, figures rounded to 6 digits.
+ */
+export function expertEvaluation(actor: Actor, envId: EnvId, episodes: number, seed: number): { deterministic: EvalSummary; stochastic: EvalSummary } {
+  const rounded = (s: EvalSummary): EvalSummary => ({ ...s, meanReturn: round6(s.meanReturn), stdReturn: round6(s.stdReturn), meanLength: round6(s.meanLength) });
+  return {
+    deterministic: rounded(evaluateActor(actor, envId, episodes, seed, true)),
+    stochastic: rounded(evaluateActor(actor, envId, episodes, seed, false)),
+  };
+}
+
 // ------------------------------------------------------------------ formatting
 
 /**

@@ -12,10 +12,10 @@
  *                     (`curve`), wall time, backend, commit and the final evaluation
  *   <out>.curve.csv   one row per DAgger round: labelled pairs, validation accuracy, selection return
  */
-import { GanrlError, initBackend, describeBackend, writeFileAtomic } from "../../lib/core";
+import { GanrlError, initBackend, describeBackend, meanStd, writeFileAtomic } from "../../lib/core";
 import { EnvId, MountainCarMinimumTime, makeEnv } from "../../lib/envs";
 import { DAGGER_DEFAULTS, DaggerOptions, DaggerRound, dagger } from "../../lib/imitation";
-import { EvalSummary, commandLine, compactJson, compactNet, evaluateActor, evaluationRecord, formatSeconds, gitCommit, policyActor, round6, sidecar } from "./common";
+import { commandLine, compactJson, compactNet, evaluationRecord, expertEvaluation, formatSeconds, gitCommit, policyActor, round6, sidecar } from "./common";
 
 export interface DistillExpertArgs {
   env: EnvId;
@@ -29,10 +29,6 @@ export interface DistillExpertArgs {
 
 /** The tasks with an exact oracle. */
 export const DISTILL_ENVS: readonly EnvId[] = ["MountainCar-v0"];
-
-function rounded(s: EvalSummary): EvalSummary {
-  return { ...s, meanReturn: round6(s.meanReturn), stdReturn: round6(s.stdReturn), meanLength: round6(s.meanLength) };
-}
 
 function roundsCsv(rounds: readonly DaggerRound[]): string {
   const lines = ["round,pairs,validationAccuracy,selectReturn,seconds"];
@@ -55,8 +51,7 @@ function oracleEvaluation(solver: MountainCarMinimumTime, envId: EnvId, episodes
     }
     returns.push(ret);
   }
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+  const { mean, std } = meanStd(returns);
   return { meanReturn: round6(mean), stdReturn: round6(std) };
 }
 
@@ -80,11 +75,7 @@ export async function distillExpert(a: DistillExpertArgs): Promise<void> {
   const trainSeconds = (Date.now() - t0) / 1000;
   if (!a.json) for (const r of result.rounds) process.stderr.write(`ganrl: round ${r.round}: ${r.pairs} pairs, validation accuracy ${r.validationAccuracy.toFixed(4)}, selection return ${r.selectReturn.toFixed(2)}\n`);
 
-  const actor = policyActor(result.policy);
-  const evaluation = {
-    deterministic: rounded(evaluateActor(actor, a.env, a.evalEpisodes, a.evalSeed, true)),
-    stochastic: rounded(evaluateActor(actor, a.env, a.evalEpisodes, a.evalSeed, false)),
-  };
+  const evaluation = expertEvaluation(policyActor(result.policy), a.env, a.evalEpisodes, a.evalSeed);
   const oracle = {
     kind: "MountainCarMinimumTime",
     file: "lib/envs/mountaincar-optimal.ts",

@@ -18,7 +18,7 @@ import { EnvId } from "../../lib/envs";
 import { NetJson } from "../../lib/nn";
 import { OnPolicyOptions, OnPolicyTrainer, TrainerCheckpoint, checkCheckpoint } from "../../lib/rl";
 import { ALGOS, AlgoName, expertOf, makeTrainer, preset } from "./algos";
-import { EvalSummary, commandLine, compactJson, compactNet, evaluateActor, evaluationRecord, formatSeconds, gitCommit, readPolicyJson, round6, sidecar } from "./common";
+import { EvalSummary, commandLine, compactJson, compactNet, evaluationRecord, expertEvaluation, formatSeconds, gitCommit, readPolicyJson, round6, sidecar } from "./common";
 
 export const CLI_CHECKPOINT_FORMAT = "ganrl-train-expert/1";
 
@@ -289,15 +289,7 @@ export async function trainExpert(a: TrainExpertArgs): Promise<void> {
 
   const expert = expertOf(trainer);
   // ---- final evaluation: 100 episodes, both ways (seeds evalSeed .. evalSeed + n − 1)
-  const evaluation: { deterministic: EvalSummary; stochastic: EvalSummary } = {
-    deterministic: evaluateActor(expert.actor, a.env, a.evalEpisodes, a.evalSeed, true),
-    stochastic: evaluateActor(expert.actor, a.env, a.evalEpisodes, a.evalSeed, false),
-  };
-  for (const s of Object.values(evaluation)) {
-    s.meanReturn = round6(s.meanReturn);
-    s.stdReturn = round6(s.stdReturn);
-    s.meanLength = round6(s.meanLength);
-  }
+  const evaluation = expertEvaluation(expert.actor, a.env, a.evalEpisodes, a.evalSeed);
   const evalText = (s: EvalSummary) => `${s.meanReturn.toFixed(2)} ± ${s.stdReturn.toFixed(2)}`;
 
   const optionsUsed = { ...options };

@@ -20,7 +20,7 @@
  * ceiling any MountainCar-v0 policy can reach; the GAIL paper's expert scored −98.75 ± 8.71.
  */
 import { checkNumber, checkPositiveInt, ensure } from "../core";
-import { MOUNTAINCAR_DEFAULTS, MOUNTAINCAR_MAX_POSITION, MOUNTAINCAR_MAX_SPEED, MOUNTAINCAR_MIN_POSITION, mountainCarAtGoal, mountainCarStep } from "./mountaincar";
+import { MOUNTAINCAR_MAX_POSITION, MOUNTAINCAR_MAX_SPEED, MOUNTAINCAR_MIN_POSITION, mountainCarAtGoal, mountainCarStep } from "./mountaincar";
 
 export interface MountainCarSolverOptions {
   /** Grid points in position (default 901: a spacing of 0.002). */
@@ -34,6 +34,11 @@ export interface MountainCarSolverOptions {
 }
 
 export const MOUNTAINCAR_SOLVER_DEFAULTS: Readonly<MountainCarSolverOptions> = Object.freeze({ nx: 901, nv: 701, tol: 1e-9, maxSweeps: 2000 });
+
+/** T read at fractions (fx, fv) of the grid cell whose lower corner is b (rows of nv). */
+function bilinear(T: Float64Array, nv: number, b: number, fx: number, fv: number): number {
+  return (1 - fx) * ((1 - fv) * T[b] + fv * T[b + 1]) + fx * ((1 - fv) * T[b + nv] + fv * T[b + nv + 1]);
+}
 
 /** The look-ahead order: on equal values the first wins. */
 const ACTION_ORDER = [0, 2, 1] as const;
@@ -73,7 +78,7 @@ export class MountainCarMinimumTime {
         for (let a = 0; a < 3; a++) {
           s[0] = MOUNTAINCAR_MIN_POSITION + i * this.dx;
           s[1] = -MOUNTAINCAR_MAX_SPEED + j * this.dv;
-          mountainCarStep(s, a, MOUNTAINCAR_DEFAULTS.force, -MOUNTAINCAR_DEFAULTS.gravity);
+          mountainCarStep(s, a);
           const c = (i * o.nv + j) * 3 + a;
           if (mountainCarAtGoal(s[0], s[1])) {
             corner[c] = -1;
@@ -88,13 +93,7 @@ export class MountainCarMinimumTime {
     }
     const T = new Float64Array(n);
     const nv = o.nv;
-    const q = (c: number): number => {
-      const b = corner[c];
-      if (b < 0) return 1;
-      const fx = wx[c];
-      const fv = wv[c];
-      return 1 + (1 - fx) * ((1 - fv) * T[b] + fv * T[b + 1]) + fx * ((1 - fv) * T[b + nv] + fv * T[b + nv + 1]);
-    };
+    const q = (c: number): number => (corner[c] < 0 ? 1 : 1 + bilinear(T, nv, corner[c], wx[c], wv[c]));
     let sweeps = 0;
     let residual = Infinity;
     while (sweeps < o.maxSweeps && residual > o.tol) {
@@ -124,9 +123,7 @@ export class MountainCarMinimumTime {
   steps(x: number, v: number): number {
     if (mountainCarAtGoal(x, v)) return 0;
     const { b, fx, fv } = this.locate(x, v);
-    const T = this.T;
-    const nv = this.nv;
-    return (1 - fx) * ((1 - fv) * T[b] + fv * T[b + 1]) + fx * ((1 - fv) * T[b + nv] + fv * T[b + nv + 1]);
+    return bilinear(this.T, this.nv, b, fx, fv);
   }
 
   /** 1 + T*(f(s, a)): the steps to the flag when a is taken now and π* after. */
@@ -134,7 +131,7 @@ export class MountainCarMinimumTime {
     const s = this.s;
     s[0] = x;
     s[1] = v;
-    mountainCarStep(s, a, MOUNTAINCAR_DEFAULTS.force, -MOUNTAINCAR_DEFAULTS.gravity);
+    mountainCarStep(s, a);
     return 1 + this.steps(s[0], s[1]);
   }
 
@@ -156,7 +153,7 @@ export class MountainCarMinimumTime {
   episodeSteps(x0: number, limit = 200): number {
     const s = new Float64Array([x0, 0]);
     for (let t = 1; t <= limit; t++) {
-      mountainCarStep(s, this.action(s[0], s[1]), MOUNTAINCAR_DEFAULTS.force, -MOUNTAINCAR_DEFAULTS.gravity);
+      mountainCarStep(s, this.action(s[0], s[1]));
       if (mountainCarAtGoal(s[0], s[1])) return t;
     }
     return limit;

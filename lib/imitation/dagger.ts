@@ -96,14 +96,14 @@ export function dagger(oracle: DaggerOracle, opts: Partial<DaggerOptions> = {}):
   const env = makeEnv(o.envId);
   const trajectories: Trajectory[] = [];
 
-  // one labelled episode: `act` chooses what is done, the oracle what is recorded
-  const episode = (act: (obs: Float32Array, state: Float64Array) => number): void => {
+  // one labelled episode: the oracle's label is recorded, `act` (given the label) chooses what is done
+  const episode = (act: (obs: Float32Array, label: number) => number): void => {
     let obs = env.reset(rng.int(2 ** 31));
     const t: Trajectory = { obs: [Array.from(obs)], actions: [], rewards: [], terminated: false, truncated: false };
     for (;;) {
-      const state = env.state;
-      t.actions.push(oracle(state, obs));
-      const r = env.step(act(obs, state));
+      const label = oracle(env.state, obs);
+      t.actions.push(label);
+      const r = env.step(act(obs, label));
       t.rewards.push(r.reward);
       obs = r.obs;
       t.obs.push(Array.from(obs));
@@ -118,11 +118,10 @@ export function dagger(oracle: DaggerOracle, opts: Partial<DaggerOptions> = {}):
 
   for (let i = 0; i < o.oracleEpisodes; i++) {
     const eps = i % 2 === 1 ? o.explore : 0;
-    episode((obs, state) => (eps > 0 && rng.uniform() < eps ? rng.int(env.actionSpace.n) : oracle(state, obs)));
+    episode((_obs, label) => (eps > 0 && rng.uniform() < eps ? rng.int(env.actionSpace.n) : label));
   }
   const dataset = (): DemoSet => {
     const returns = meanStd(trajectories.map((t) => t.rewards.reduce((a, b) => a + b, 0)));
-    const lengths = trajectories.map((t) => t.actions.length);
     return {
       format: DEMOS_FORMAT,
       envId: o.envId as DemoSet["envId"],
@@ -130,7 +129,7 @@ export function dagger(oracle: DaggerOracle, opts: Partial<DaggerOptions> = {}):
       nActions: env.actionSpace.n,
       // the returns are of the actions taken (oracle, ε-random or learner), not of the labels
       source: { kind: "dagger", note: "oracle labels of the states each round visited (round 0: the oracle's own episodes, half with ε-random actions)" },
-      expertStats: { episodes: trajectories.length, meanReturn: returns.mean, stdReturn: returns.std, meanLength: lengths.reduce((a, b) => a + b, 0) / lengths.length },
+      expertStats: { episodes: trajectories.length, meanReturn: returns.mean, stdReturn: returns.std, meanLength: meanStd(trajectories.map((t) => t.actions.length)).mean },
       trajectories,
     };
   };
