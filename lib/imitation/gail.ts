@@ -12,6 +12,11 @@
  *   - `"concat"` head: x = [norm(s), onehot(a)] → one logit z(s, a);
  *   - `"perAction"` head (the paper's code for discrete actions): norm(s) → one logit per action,
  *     z(s, a) = z(s)[a];
+ *   - `"state"` head (state-only imitation): norm(s) → one logit z(s), the action ignored, so the
+ *     reward r(s) asks the policy to match the expert's state occupancy ρ_E(s) rather than its
+ *     state-action occupancy. On a fixed-horizon task whose goal state absorbs (seals/MountainCar-v0:
+ *     after the flag every action leaves the state as it is) the actions taken there carry no
+ *     information, and a state-action D can still separate expert and policy by them;
  * with norm(s) = clip((s − μ_E)/σ_E, ±10), μ_E, σ_E the expert's state statistics (frozen), and,
  * with `absorbing`, an indicator feature that is 1 only on DAC's absorbing state (whose state
  * features and action are zero). ℓ = z if `labelsExpertIsOne` else −z.
@@ -30,8 +35,8 @@ import { DiscBatch, DiscriminatorJson, DiscTrainOptions, NeuralDiscriminator } f
 import { Samples } from "./demos";
 import { RewardForm, checkRewardForm, rewardFromLogits, rewardFormSign, gradientPenalty, GradPenaltyForm } from "./rewards";
 
-/** Discriminator heads: state-action input, or state input with one logit per action. */
-export const DISC_HEADS = ["concat", "perAction"] as const;
+/** Discriminator heads: state-action input, state input with one logit per action, or state input alone. */
+export const DISC_HEADS = ["concat", "perAction", "state"] as const;
 export type DiscHead = (typeof DISC_HEADS)[number];
 
 /**
@@ -125,7 +130,7 @@ export class GailDiscriminator extends NeuralDiscriminator {
       {
         inputDim: this.stateDim + (opts.head === "concat" ? opts.nActions : 0),
         hidden: opts.hidden,
-        outputDim: opts.head === "concat" ? 1 : opts.nActions,
+        outputDim: opts.head === "perAction" ? opts.nActions : 1,
         activation: opts.activation,
         spectralNorm: opts.spectralNorm,
         name: "disc",
@@ -156,6 +161,7 @@ export class GailDiscriminator extends NeuralDiscriminator {
   /** Raw output z [n] from features (the head applied); `secondOrder` when it will be differentiated twice (see `ApplyOptions`). */
   rawFromFeatures(x: tf.Tensor2D, act: tf.Tensor2D, training = false, secondOrder = false): tf.Tensor1D {
     if (this.opts.head === "concat") return this.net.apply(tf.concat([x, act], 1) as tf.Tensor2D, { training, secondOrder }).reshape([-1]) as tf.Tensor1D;
+    if (this.opts.head === "state") return this.net.apply(x, { training, secondOrder }).reshape([-1]) as tf.Tensor1D;
     // z(s)[a] as Σ_k z(s)_k w_k with w the one-hot (or interpolated) action weights
     return tf.sum(tf.mul(this.net.apply(x, { training, secondOrder }), act), 1) as tf.Tensor1D;
   }
@@ -176,6 +182,7 @@ export class GailDiscriminator extends NeuralDiscriminator {
       // the sign of ℓ does not change ‖∇ℓ‖: use the raw output
       return gradientPenalty((u) => this.net.apply(u, { secondOrder: true }).reshape([-1]) as tf.Tensor1D, xE, xP, alpha, form);
     }
+    if (this.opts.head === "state") return gradientPenalty((x) => this.net.apply(x, { secondOrder: true }).reshape([-1]) as tf.Tensor1D, fe.x, fp.x, alpha, form);
     const actHat = tf.add(tf.mul(alpha, fe.act), tf.mul(tf.sub(1, alpha), fp.act)) as tf.Tensor2D;
     return gradientPenalty((x) => this.rawFromFeatures(x, actHat, false, true), fe.x, fp.x, alpha, form);
   }

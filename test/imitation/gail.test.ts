@@ -260,3 +260,17 @@ test("absorbingActionWeights: with the perAction head an absorbing row's logit i
   uniform.dispose();
   assert.throws(() => tiny({ absorbingActionWeights: "mean" as never }), /absorbingActionWeights must be one of zero, uniform/);
 });
+
+test("the state head scores states only: the same state under different actions gets one logit, and different states differ", () => {
+  const obs = new Float32Array([0.1, -0.2, 0.3, 0.05, 0.1, -0.2, 0.3, 0.05, -0.4, 0.2, 0.0, 0.3]);
+  const rows = withAbsorbingRows({ n: 3, obsDim: 4, obs, actions: new Int32Array([0, 1, 1]), nextObs: new Float32Array(12), terminated: new Uint8Array(3) });
+  const state = new GailDiscriminator({ obsDim: 4, nActions: 2, hidden: [8], activation: "tanh", head: "state", labelsExpertIsOne: true, spectralNorm: false, absorbing: false, inputNorm: null }, new Rng(7));
+  const concat = new GailDiscriminator({ obsDim: 4, nActions: 2, hidden: [8], activation: "tanh", head: "concat", labelsExpertIsOne: true, spectralNorm: false, absorbing: false, inputNorm: null }, new Rng(7));
+  assert.equal(state.net.arch.inputDim, 4, "no action input");
+  const l = state.logits(rows), c = concat.logits(rows);
+  assert.equal(l[0], l[1], "actions 0 and 1 in one state: one logit");
+  assert.notEqual(l[1], l[2], "another state, another logit");
+  assert.notEqual(c[0], c[1], "the concat head does read the action (so the check above can fail)");
+  state.dispose();
+  concat.dispose();
+});
