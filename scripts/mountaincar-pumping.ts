@@ -12,16 +12,16 @@ import * as path from "path";
 import { initBackend } from "../lib/core";
 import { handCodedExpert } from "../lib/imitation";
 import { loadDemos } from "../lib/data";
+import { getEnvSpec } from "../lib/envs";
 import { evaluate } from "../lib/rl";
 import { EVAL_SEED, referenceReturns } from "../lib/experiments/gail";
-
-const pump = (v: number) => (v >= 0 ? 2 : 0);
 
 async function main(): Promise<void> {
   await initBackend({ quiet: true });
   for (const env of ["MountainCar-v0", "seals/MountainCar-v0"]) {
     const ev = evaluate(handCodedExpert(env), env, { episodes: 50, seed: EVAL_SEED, deterministic: true });
     const ref = referenceReturns(env);
+    const pump = getEnvSpec(env).controller; // the rule handCodedExpert acts by
     const norm = (r: number) => ((r - ref.random) / (ref.expert - ref.random)).toFixed(3);
     console.log(`${env}: energy pumping ${ev.mean.toFixed(2)} on the 50 evaluation episodes (normalised ${norm(ev.mean)}); the expert policy ${ref.expertPolicy?.toFixed(2)} (${ref.expertPolicy === undefined ? "–" : norm(ref.expertPolicy)}), the ten demonstrations ${ref.expert.toFixed(2)}, random ${ref.random.toFixed(2)}`);
     for (const n of [1, 4, 10]) {
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
         for (let t = 0; t < tr.actions.length; t++) {
           if (tr.rewards[t] === 0) { after++; continue; } // seals: at the flag, the state absorbs
           moving++;
-          if (tr.actions[t] !== pump(tr.obs[t][1])) differ++;
+          if (tr.actions[t] !== pump(tr.obs[t], 0)) differ++;
         }
       }
       console.log(`  ${n} trajectories: ${differ} of ${moving} pairs before the flag (${((100 * differ) / moving).toFixed(1)} %) differ from pumping${after ? `; ${after} pairs after it (${((100 * after) / (after + moving)).toFixed(1)} % of all)` : ""}`);

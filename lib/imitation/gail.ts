@@ -158,10 +158,14 @@ export class GailDiscriminator extends NeuralDiscriminator {
     return { x, act };
   }
 
+  /** The single-logit heads' network input: [x, act] for "concat", x alone for "state". */
+  private netInput(x: tf.Tensor2D, act: tf.Tensor2D): tf.Tensor2D {
+    return this.opts.head === "concat" ? (tf.concat([x, act], 1) as tf.Tensor2D) : x;
+  }
+
   /** Raw output z [n] from features (the head applied); `secondOrder` when it will be differentiated twice (see `ApplyOptions`). */
   rawFromFeatures(x: tf.Tensor2D, act: tf.Tensor2D, training = false, secondOrder = false): tf.Tensor1D {
-    if (this.opts.head === "concat") return this.net.apply(tf.concat([x, act], 1) as tf.Tensor2D, { training, secondOrder }).reshape([-1]) as tf.Tensor1D;
-    if (this.opts.head === "state") return this.net.apply(x, { training, secondOrder }).reshape([-1]) as tf.Tensor1D;
+    if (this.opts.head !== "perAction") return this.net.apply(this.netInput(x, act), { training, secondOrder }).reshape([-1]) as tf.Tensor1D;
     // z(s)[a] as Σ_k z(s)_k w_k with w the one-hot (or interpolated) action weights
     return tf.sum(tf.mul(this.net.apply(x, { training, secondOrder }), act), 1) as tf.Tensor1D;
   }
@@ -176,13 +180,10 @@ export class GailDiscriminator extends NeuralDiscriminator {
   gradientPenalty(expert: DiscBatch, policy: DiscBatch, alpha: tf.Tensor2D, form: GradPenaltyForm): tf.Scalar {
     const fe = this.features(expert);
     const fp = this.features(policy);
-    if (this.opts.head === "concat") {
-      const xE = tf.concat([fe.x, fe.act], 1) as tf.Tensor2D;
-      const xP = tf.concat([fp.x, fp.act], 1) as tf.Tensor2D;
+    if (this.opts.head !== "perAction") {
       // the sign of ℓ does not change ‖∇ℓ‖: use the raw output
-      return gradientPenalty((u) => this.net.apply(u, { secondOrder: true }).reshape([-1]) as tf.Tensor1D, xE, xP, alpha, form);
+      return gradientPenalty((u) => this.net.apply(u, { secondOrder: true }).reshape([-1]) as tf.Tensor1D, this.netInput(fe.x, fe.act), this.netInput(fp.x, fp.act), alpha, form);
     }
-    if (this.opts.head === "state") return gradientPenalty((x) => this.net.apply(x, { secondOrder: true }).reshape([-1]) as tf.Tensor1D, fe.x, fp.x, alpha, form);
     const actHat = tf.add(tf.mul(alpha, fe.act), tf.mul(tf.sub(1, alpha), fp.act)) as tf.Tensor2D;
     return gradientPenalty((x) => this.rawFromFeatures(x, actHat, false, true), fe.x, fp.x, alpha, form);
   }
