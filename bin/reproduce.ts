@@ -50,6 +50,7 @@ const COMMON: StudyOption[] = [
   { flags: "--force", help: "re-run runs whose results exist" },
   { flags: "--replace-tables", help: "write the tables even when they have fewer rows than the existing ones" },
   { flags: "--tables-only", help: "run nothing: rebuild the tables from the runs stored in --out, list the planned runs without a result in <out>/<study>-…-missing.txt (exit 1 if any)" },
+  { flags: "--remove-superseded", help: "with --tables-only: delete the stored files of this invocation's runs that were made with other parameters (older code, data or budget; no table reads them) instead of listing them in <out>/<study>-…-superseded.txt" },
   { flags: "--runs-only", help: "run the runs, write no tables (what each Slurm array task does; the final job writes them)" },
   {
     flags: "--slurm <dir>",
@@ -90,7 +91,7 @@ function checkCombinations(opts: Record<string, unknown>): void {
     if (stray) throw new GanrlError(`${flag(stray)} needs --slurm <dir>`);
     return;
   }
-  for (const k of ["shard", "workers", "tablesOnly", "runsOnly", "force"]) {
+  for (const k of ["shard", "workers", "tablesOnly", "runsOnly", "force", "removeSuperseded"]) {
     if (opts[k] !== undefined) {
       const why = k === "force" ? "every requeued task would re-run its finished runs; delete <out>/runs/<study>/ instead" : "the generated scripts choose it";
       throw new GanrlError(`--slurm writes scripts and cannot take ${flag(k)} (${why})`);
@@ -207,6 +208,7 @@ async function runOne(study: Study, opts: Record<string, unknown>, line: string)
       replaceTables: opts.replaceTables === true,
       tablesOnly: opts.tablesOnly === true,
       runsOnly: opts.runsOnly === true,
+      removeSuperseded: opts.removeSuperseded === true,
       command: line,
       log: (l) => {
         if (started) bar.stop();

@@ -19,12 +19,15 @@
  * `--tables-only` skips step 2: it runs nothing, rebuilds the tables from the stored runs,
  * writes `<out>/<study>[-<plan>]-missing.txt` naming every run of the invocation that has no
  * result (or removes that file when none is missing), and ends with `MissingRuns` (exit 1) when
- * some are missing — after writing the tables of those that are there.
+ * some are missing — after writing the tables of those that are there. It also lists, in
+ * `<out>/<study>[-<plan>]-superseded.txt`, the stored files of the invocation's runs that were
+ * made with other parameters (the same run id under an older identity: changed code, data or
+ * budget), which no table reads; `--remove-superseded` deletes them instead.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { GanrlError, repoRoot, writeFileAtomic } from "../core";
-import { runSweep, storedResults, loadStored, resultFile, RunSpec, StoredResult, TaskRef, Shard, SweepOptions } from "./sweep";
+import { runSweep, storedResults, loadStored, resultFile, supersededFiles, RunSpec, StoredResult, TaskRef, Shard, SweepOptions } from "./sweep";
 import { readCsv, parseCsv } from "./sweep";
 
 /** One option of a study, as commander spells it. */
@@ -93,6 +96,8 @@ export interface CommonStudyOptions {
   tablesOnly?: boolean;
   /** Run the runs, write no tables (a Slurm array task). */
   runsOnly?: boolean;
+  /** With `tablesOnly`: delete the superseded files of the invocation's runs (`supersededFiles`) instead of listing them. */
+  removeSuperseded?: boolean;
   onProgress?: SweepOptions["onProgress"];
   log?: (line: string) => void;
   /** The command as typed (written into reports). */
@@ -168,6 +173,31 @@ export function missingRunsFile(study: string, plan: StudyPlan, outDir: string):
   return path.join(outDir, `${study}${label ? `-${label}` : ""}-missing.txt`);
 }
 
+/** `<outDir>/<study>[-<plan label>]-superseded.txt`: stored files of a plan's runs made with other parameters (`supersededFiles`). */
+export function supersededRunsFile(study: string, plan: StudyPlan, outDir: string): string {
+  return missingRunsFile(study, plan, outDir).replace(/-missing\.txt$/, "-superseded.txt");
+}
+
+/**
+ * Lists (or, with `remove`, deletes) the superseded files of a plan's runs; removes a stale list
+ * when there are none. Returns how many there were.
+ */
+function reportSuperseded(study: string, plan: StudyPlan, outDir: string, keep: Set<string>, remove: boolean, command: string, log: (l: string) => void): number {
+  const file = supersededRunsFile(study, plan, outDir);
+  const files = supersededFiles(plan.run, outDir, keep);
+  const runs = path.join(outDir, "runs");
+  if (files.length === 0 || remove) {
+    fs.rmSync(file, { force: true });
+    for (const f of files) fs.rmSync(f);
+    if (files.length > 0) log(`  removed ${files.length} superseded run files (the same run ids under parameters that are no longer the current ones)`);
+    return files.length;
+  }
+  const head = `# ${files.length} stored files of the runs planned by \`${command}\` were made with other parameters (older code, data or budget) and are read by no table; --tables-only --remove-superseded deletes them`;
+  writeFileAtomic(file, [head, ...files.map((f) => path.relative(runs, f)), ""].join("\n"));
+  log(`  ${files.length} stored run files are superseded (the same run ids under other parameters; no table reads them): listed in ${path.relative(repoRoot, file)}; --remove-superseded deletes them`);
+  return files.length;
+}
+
 /** Writes (or, when none is missing, removes) the missing-runs list of a plan; returns the missing count. */
 function reportMissing(file: string, plan: StudyPlan, outDir: string, command: string): number {
   const lines: string[] = [];
@@ -191,11 +221,14 @@ export async function runStudy(study: Study, opts: Record<string, unknown>, comm
   if (plans.length === 0 || plans.every((p) => p.run.length === 0)) throw new GanrlError(`reproduce ${study.name}: the options select no runs`);
   if (common.tablesOnly && common.runsOnly) throw new GanrlError("--tables-only and --runs-only exclude each other (one runs nothing, the other writes no tables)");
   if (common.tablesOnly && (common.force || common.shard)) throw new GanrlError(`--tables-only runs nothing; drop ${common.force ? "--force" : "--shard"}`);
+  if (common.removeSuperseded && !common.tablesOnly) throw new GanrlError("--remove-superseded needs --tables-only (it cleans a results folder while nothing runs)");
   const command = common.command ?? `npx ganrl reproduce ${study.name}`;
   const out: { plan: StudyPlan; outDir: string; results: StoredResult[] }[] = [];
   const missingFiles: string[] = [];
   let missingRuns = 0;
   let plannedRuns = 0;
+  // files any plan of this invocation reads: never superseded, even where run ids coincide
+  const keep = new Set(plans.flatMap((p) => [...p.run, ...p.cover].map((s) => resultFile(studyOutDir(p, common.out), s))));
   for (const plan of plans) {
     if (plan.run.length === 0) throw new GanrlError(`reproduce ${study.name} (${plan.label}): the options select no runs`);
     const outDir = studyOutDir(plan, common.out);
@@ -229,6 +262,7 @@ export async function runStudy(study: Study, opts: Record<string, unknown>, comm
         missingFiles.push(file);
         log(`  ${n} of the ${plan.run.length} planned runs have no result: listed in ${path.relative(repoRoot, file)}`);
       } else log(`  all ${plan.run.length} planned runs have results`);
+      reportSuperseded(study.name, plan, outDir, keep, common.removeSuperseded === true, command, log);
     }
     const results = storedResults(plan.cover, outDir);
     const missing = plan.cover.length - results.length;

@@ -202,6 +202,31 @@ export function readResults(outDir: string, rejected?: string[]): Map<string, St
   return out;
 }
 
+/**
+ * Stored files of the runs `specs` names that their current parameters no longer hash to: the
+ * same run id under another identity (`<id>--<other hash>.json`), written by older code, data or
+ * budgets. No table reads them (`loadStored` looks only at the current identity); `keep` names
+ * files another plan still uses, which are never listed.
+ */
+export function supersededFiles(specs: RunSpec[], outDir: string, keep: Set<string> = new Set()): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    const current = resultFile(outDir, spec);
+    const dir = path.dirname(current);
+    if (!fs.existsSync(dir)) continue;
+    const prefix = `${path.basename(spec.id)}--`;
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (!name.startsWith(prefix) || !/^[0-9a-f]{12}\.json$/.test(name.slice(prefix.length))) continue;
+      if (file === current || keep.has(file) || seen.has(file)) continue;
+      seen.add(file);
+      out.push(file);
+    }
+  }
+  return out.sort();
+}
+
 /** The stored results of `specs` under `outDir` (those that exist and check out), in the order of `specs`. */
 export function storedResults(specs: RunSpec[], outDir: string): StoredResult[] {
   return specs.map((s) => loadStored(outDir, s).result).filter((r): r is StoredResult => r !== undefined);

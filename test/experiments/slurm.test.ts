@@ -179,6 +179,39 @@ test("--runs-only writes runs and no table; --tables-only runs nothing, writes t
   await assert.rejects(runStudy(study, {}, { ...quiet, tablesOnly: true, runsOnly: true }), /exclude each other/);
 });
 
+test("--tables-only lists the stored files of its runs made with other parameters (superseded), and --remove-superseded deletes only those", async () => {
+  const study = squares();
+  const outDir = tmp("superseded");
+  const quiet = { log: () => undefined, out: outDir };
+  await runStudy(study, {}, { ...quiet, runsOnly: true });
+  const [x1, x2, x3] = study.plan({})[0].run;
+  const old1 = resultFile(outDir, x1);
+  // the same study after a change of x1's parameters (new code, data or budget): x1's file is superseded
+  const changed = { ...x1, params: { x: 1, budget: 2 } };
+  const v2: Study = { ...study, plan: () => [{ label: "", cover: [changed, x2, x3], run: [changed, x2, x3], defaults: false }] };
+  // a run whose id extends x1's (sq/x10) and a file without an identity are not x1's
+  const other = resultFile(outDir, { id: "sq/x10", params: { x: 10 } });
+  fs.copyFileSync(resultFile(outDir, x2), other);
+  const stray = path.join(path.dirname(old1), "x1--by-hand.json");
+  fs.writeFileSync(stray, "{}");
+  const said: string[] = [];
+  await assert.rejects(runStudy(v2, {}, { ...quiet, log: (l) => void said.push(l), tablesOnly: true }), MissingRuns);
+  const list = path.join(outDir, "sq-superseded.txt");
+  const lines = fs.readFileSync(list, "utf8").trim().split("\n");
+  assert.match(lines[0], /^# 1 stored files of the runs planned by .* --remove-superseded deletes them$/);
+  assert.deepEqual(lines.slice(1), [path.relative(path.join(outDir, "runs"), old1)]);
+  assert.ok(said.some((l) => /1 stored run files are superseded/.test(l)), said.join("\n"));
+  assert.ok(fs.existsSync(old1), "listing deleted a file");
+  // the unchanged study reads that file: nothing of its own is superseded, and the list goes away
+  await runStudy(study, {}, { ...quiet, tablesOnly: true });
+  assert.ok(!fs.existsSync(list), "a stale superseded list survived");
+  await assert.rejects(runStudy(v2, {}, { ...quiet, removeSuperseded: true }), /--remove-superseded needs --tables-only/);
+  await assert.rejects(runStudy(v2, {}, { ...quiet, tablesOnly: true, removeSuperseded: true, replaceTables: true }), MissingRuns);
+  assert.ok(!fs.existsSync(old1), "--remove-superseded kept the superseded file");
+  for (const f of [resultFile(outDir, x2), resultFile(outDir, x3), other, stray]) assert.ok(fs.existsSync(f), `--remove-superseded deleted ${f}`);
+  assert.ok(!fs.existsSync(list));
+});
+
 test("reproduce --tables-only exits 1 when planned runs are missing (after writing what it can)", async () => {
   const out = tmp("tables-only-cli");
   // no run of this sweep is stored: the missing list is written, no table can be (exit 2 names it)
