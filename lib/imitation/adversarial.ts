@@ -113,6 +113,15 @@ export interface AdversarialOptions {
   discEntCoef: number;
   /** Clip each per-step learned reward to [−c, c] (null: no clipping). */
   rewardClip: number | null;
+  /**
+   * Standardise the per-step reward the generator is paid, r' = (r − μ)/√(σ² + 10⁻⁸), with μ and
+   * σ² the running mean and variance of every policy row's reward so far, each rollout scored with
+   * the statistics before its own rows join them (the Python imitation library's default,
+   * `NormalizedRewardNet` with `RunningNorm`). "none": the reward as D gives it. The mean shift
+   * removes the reward's sign, so use it only where no sign could pay for ending or surviving: on
+   * fixed-horizon tasks (the constant control then pays 0 after its first rollout).
+   */
+  rewardNorm: RewardNorm;
   /** DAC absorbing-state handling, episodes padded to the time limit (see the module comment). */
   absorbing: boolean;
   /** Evaluate the deterministic policy every this many rounds (0: never). */
@@ -136,6 +145,10 @@ export interface AdversarialOptions {
 /** The generators an adversarial trainer can drive. */
 export const GENERATORS = ["trpo", "ppo", "reinforce"] as const;
 export type GeneratorName = (typeof GENERATORS)[number];
+
+/** How the generator's reward is standardised (see `AdversarialOptions.rewardNorm`). */
+export const REWARD_NORMS = ["none", "running"] as const;
+export type RewardNorm = (typeof REWARD_NORMS)[number];
 
 /** The control runs an adversarial trainer can make (see `AdversarialOptions.control`). */
 export const ADVERSARIAL_CONTROLS = ["none", "const", "randomD"] as const;
@@ -161,6 +174,7 @@ export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze(
   gradPenaltyForm: "wgan-gp" as const,
   discEntCoef: 0,
   rewardClip: null,
+  rewardNorm: "none" as RewardNorm,
   absorbing: false,
   evalEvery: 0,
   evalEpisodes: 10,
@@ -232,6 +246,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   private episodeSteps: Int32Array;
   /** Policy samples of the last `discReplay` rounds, newest first. */
   private replay: Samples[] = [];
+  /** Running statistics of the policy rows' rewards (`rewardNorm` "running"), else null. */
+  private rewardStats: RunningMeanStd | null;
 
   protected constructor(kind: AdversarialKind<O>, user: Partial<O>) {
     const opts = withDefaults(kind.defaults, user);
@@ -256,6 +272,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     checkNumber(o.discEntCoef, "discEntCoef", 0);
     checkNumber(o.causalEntropyCoef, "causalEntropyCoef", 0);
     if (o.rewardClip !== null) checkNumber(o.rewardClip, "rewardClip", 0);
+    ensure((REWARD_NORMS as readonly string[]).includes(o.rewardNorm), () => `rewardNorm must be one of ${REWARD_NORMS.join(", ")}, got ${describe(o.rewardNorm)}`);
+    this.rewardStats = o.rewardNorm === "running" ? new RunningMeanStd(1) : null;
     ensure(Number.isInteger(o.evalEvery) && o.evalEvery >= 0, () => `evalEvery must be a non-negative integer, got ${describe(o.evalEvery)}`);
     checkPositiveInt(o.evalEpisodes, "evalEpisodes");
     ensure((ADVERSARIAL_CONTROLS as readonly string[]).includes(o.control), () => `control must be one of ${ADVERSARIAL_CONTROLS.join(", ")}, got ${describe(o.control)}`);
@@ -402,12 +420,23 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     const c = this.disc.rewardSign;
     // the policy rows plus one absorbing row, in one call
     const paid = o.control === "const" ? null : this.disc.reward(withAbsorbingRows(input, o.absorbing ? [1] : []));
+    let rAbs = paid ? (o.absorbing ? paid[n] : 0) : c;
     const r = paid ? paid.slice(0, n) : new Float32Array(n).fill(c);
+    if (this.rewardStats) {
+      // r' = (r − μ)/√(σ² + ε) with the statistics before this rollout; then its rows join them
+      const st = this.rewardStats;
+      const mu = st.mean[0];
+      const inv = 1 / Math.sqrt(st.var[0] + 1e-8);
+      const raw = Float64Array.from(r);
+      for (let i = 0; i < n; i++) r[i] = (r[i] - mu) * inv;
+      rAbs = (rAbs - mu) * inv;
+      st.update(raw, n);
+    }
     let sum = 0;
     for (let i = 0; i < n; i++) sum += r[i];
     const metrics: Metrics = { [this.rewardKey]: sum / n };
     if (o.absorbing) {
-      const rA = paid ? paid[n] : c;
+      const rA = rAbs;
       const gamma = this.gen.opts.gamma;
       for (let i = 0; i < n; i++) {
         if (!input.terminated[i]) continue;
@@ -524,6 +553,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
         generator: { algo: g.algo, options: g.options },
         discriminator: this.disc.toJSON(),
         replay: this.replay.map(samplesToJson),
+        ...(this.rewardStats ? { rewardStats: this.rewardStats.toJSON() } : {}),
       },
     };
   }
@@ -531,7 +561,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   /** Restores a checkpoint into this freshly built trainer (same options); environments are re-seeded. */
   async restore(ckpt: TrainerCheckpoint): Promise<void> {
     checkCheckpoint(ckpt, this.algo);
-    const extra = ckpt.extra as { round: number; generator: { algo: string }; discriminator: DiscriminatorJson; replay?: SamplesJson[] } | undefined;
+    const extra = ckpt.extra as { round: number; generator: { algo: string }; discriminator: DiscriminatorJson; replay?: SamplesJson[]; rewardStats?: ObsNormJson } | undefined;
     ensure(extra && extra.discriminator && extra.generator, "checkpoint lacks the discriminator (extra.discriminator); was it written by an adversarial trainer?");
     ensure(extra.generator.algo === this.gen.algo, () => `checkpoint's generator is ${extra.generator.algo}, this trainer's is ${this.gen.algo}`);
     await this.gen.restore({ ...ckpt, algo: this.gen.algo });
@@ -540,6 +570,10 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     this.rng.setState(ckpt.rng.disc);
     this.round = extra.round;
     this.replay = (extra.replay ?? []).map(samplesFromJson);
+    if (this.rewardStats) {
+      ensure(extra.rewardStats !== undefined, "checkpoint lacks the reward statistics (extra.rewardStats) that rewardNorm \"running\" needs; it was written without rewardNorm");
+      this.rewardStats.load(extra.rewardStats);
+    }
     // the generator re-seeded and reset its environments: every episode starts afresh
     this.episodeSteps.fill(0);
   }

@@ -274,3 +274,34 @@ test("the state head scores states only: the same state under different actions 
   state.dispose();
   concat.dispose();
 });
+
+test("rewardNorm 'running': each rollout is paid (r − μ)/σ with the statistics of the rollouts before it (the first one unchanged), and a checkpoint carries them", async () => {
+  const g = tiny({ control: "randomD", rewardForm: "neglog1mD", rewardNorm: "running", absorbing: false }); // D frozen: its reward is a fixed function; no absorbing tail
+  const raw = () => g.disc.reward(withAbsorbingRows(g.gen.batch.rewardInput(), []));
+  const seen: { raw: Float32Array; paid: Float32Array }[] = [];
+  await g.learn(192, { callback: () => void seen.push({ raw: raw(), paid: Float32Array.from(g.gen.batch.rewards) }) });
+  assert.equal(seen.length, 3);
+  const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-4 * (1 + Math.abs(b[i])), `${what}: row ${i}: ${a[i]} vs ${b[i]}`);
+  };
+  close(seen[0].paid, seen[0].raw, "the first rollout (μ 0, σ 1)");
+  const moments = (xs: Float32Array[]) => {
+    const all = xs.flatMap((x) => Array.from(x));
+    const m = all.reduce((a, b) => a + b, 0) / all.length;
+    return { m, s: Math.sqrt(all.reduce((a, b) => a + (b - m) ** 2, 0) / all.length) };
+  };
+  for (const k of [1, 2]) {
+    const { m, s } = moments(seen.slice(0, k).map((x) => x.raw));
+    assert.ok(s > 1e-3, "the random D's reward varies");
+    close(seen[k].paid, Array.from(seen[k].raw, (r) => (r - m) / s), `rollout ${k + 1}`);
+  }
+  const ckpt = JSON.parse(JSON.stringify(await g.checkpoint()));
+  assert.equal(ckpt.extra.rewardStats.count > 190, true, "the statistics hold every row paid");
+  const h = tiny({ control: "randomD", rewardForm: "neglog1mD", rewardNorm: "running", absorbing: false });
+  await h.restore(ckpt);
+  delete ckpt.extra.rewardStats;
+  const k = tiny({ control: "randomD", rewardForm: "neglog1mD", rewardNorm: "running", absorbing: false });
+  await assert.rejects(() => k.restore(ckpt), /lacks the reward statistics/);
+  assert.throws(() => tiny({ rewardNorm: "ema" as never }), /rewardNorm must be one of none, running/);
+  for (const t of [g, h, k]) t.dispose();
+});
