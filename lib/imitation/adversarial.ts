@@ -41,7 +41,8 @@
  * termination costs, whatever the sign of the reward form.
  */
 import { tf, Rng, GanrlError, ensure, checkKnownKeys, checkNumber, checkPositiveInt, checkSeed, describe, profiler } from "../core";
-import { RunningMeanStd, ObsNormJson } from "../nn";
+import { RunningMeanStd, ObsNormJson, CategoricalPolicy } from "../nn";
+import { clonePolicyInPlace } from "./bc";
 import {
   OnPolicyTrainer,
   OnPolicyOptions,
@@ -122,6 +123,16 @@ export interface AdversarialOptions {
    * fixed-horizon tasks (the constant control then pays 0 after its first rollout).
    */
   rewardNorm: RewardNorm;
+  /**
+   * Behavioural-cloning warm start: before the first round, this many Adam steps (rate
+   * `bcWarmStartLr`, minibatches of 64 expert pairs) fit the generator's policy to the expert's
+   * pairs, −log π(a|s) through the policy's own input standardisation (`clonePolicyInPlace`); the
+   * value function is left as initialised. 0: off (the policy starts at random, as in the paper).
+   * Resuming from a checkpoint loads the trained policy over it.
+   */
+  bcWarmStart: number;
+  /** Adam's rate for `bcWarmStart`. */
+  bcWarmStartLr: number;
   /** DAC absorbing-state handling, episodes padded to the time limit (see the module comment). */
   absorbing: boolean;
   /** Evaluate the deterministic policy every this many rounds (0: never). */
@@ -175,6 +186,8 @@ export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze(
   discEntCoef: 0,
   rewardClip: null,
   rewardNorm: "none" as RewardNorm,
+  bcWarmStart: 0,
+  bcWarmStartLr: 1e-3,
   absorbing: false,
   evalEvery: 0,
   evalEpisodes: 10,
@@ -274,6 +287,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     if (o.rewardClip !== null) checkNumber(o.rewardClip, "rewardClip", 0);
     ensure((REWARD_NORMS as readonly string[]).includes(o.rewardNorm), () => `rewardNorm must be one of ${REWARD_NORMS.join(", ")}, got ${describe(o.rewardNorm)}`);
     this.rewardStats = o.rewardNorm === "running" ? new RunningMeanStd(1) : null;
+    ensure(Number.isInteger(o.bcWarmStart) && o.bcWarmStart >= 0, () => `bcWarmStart must be a non-negative integer (Adam steps of behavioural cloning before the first round; 0: off), got ${describe(o.bcWarmStart)}`);
+    checkNumber(o.bcWarmStartLr, "bcWarmStartLr", 0);
     ensure(Number.isInteger(o.evalEvery) && o.evalEvery >= 0, () => `evalEvery must be a non-negative integer, got ${describe(o.evalEvery)}`);
     checkPositiveInt(o.evalEpisodes, "evalEpisodes");
     ensure((ADVERSARIAL_CONTROLS as readonly string[]).includes(o.control), () => `control must be one of ${ADVERSARIAL_CONTROLS.join(", ")}, got ${describe(o.control)}`);
@@ -295,6 +310,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       norm.load(this.expertStats);
       norm.frozen = true;
     }
+    if (o.bcWarmStart > 0) this.warmStartPolicy();
     // critical: the generator never relabels its own batches; `learn` does (step 3).
     this.gen.rewardFn = () => {
       throw new GanrlError(`the generator of ${this.constructor.name} is driven by the trainer: call its learn(), not gen.learn()`);
@@ -321,6 +337,23 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   protected neuralDiscOptions(normalize: boolean): { obsDim: number; nActions: number; absorbing: boolean; inputNorm: RunningMeanStd | null; rewardClip: number | null; train: DiscTrainOptions } {
     const o = this.opts;
     return { obsDim: this.demos.obsDim, nActions: this.demos.nActions, absorbing: o.absorbing, inputNorm: normalize ? this.expertNorm() : null, rewardClip: o.rewardClip, train: this.discTrainOptions() };
+  }
+
+  /** `bcWarmStart`: fits the generator's policy to the expert's pairs (absorbing rows left out), with its own random stream. */
+  private warmStartPolicy(): void {
+    const pol = this.gen.policy;
+    if (!(pol instanceof CategoricalPolicy)) throw new GanrlError(`bcWarmStart clones a categorical policy; ${this.opts.envId}'s generator policy is not one`);
+    const e = this.expert;
+    const d = e.obsDim;
+    const keep: number[] = [];
+    for (let i = 0; i < e.n; i++) if (!e.absorbing[i] && e.weight[i] > 0) keep.push(i);
+    const obs = new Float32Array(keep.length * d);
+    const actions = new Int32Array(keep.length);
+    keep.forEach((i, k) => {
+      obs.set(e.obs.subarray(i * d, (i + 1) * d), k * d);
+      actions[k] = e.actions[i];
+    });
+    clonePolicyInPlace(pol, obs, actions, { steps: this.opts.bcWarmStart, lr: this.opts.bcWarmStartLr, batchSize: 64, rng: new Rng(deriveSeed(this.opts.seed, 0xbc)) });
   }
 
   /** A frozen normaliser holding the expert's statistics (a fresh instance: its owner disposes it). */

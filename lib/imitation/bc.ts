@@ -274,3 +274,55 @@ export function crossEntropyGrads(net: Mlp, x: tf.Tensor2D, actions: tf.Tensor1D
     lin.dispose();
   }
 }
+
+/**
+ * Fits an existing categorical policy to expert pairs in place by behavioural cloning: `steps`
+ * Adam steps (rate `lr`) on minibatches of `batchSize` pairs drawn without replacement by `rng`,
+ * minimising mean_i(−log π(a_i|s_i)) through the policy's own input standardisation. No
+ * validation split or snapshot selection (that is `trainBC`): this is a warm start, e.g. of an
+ * adversarial trainer's generator (`AdversarialOptions.bcWarmStart`). Returns the last step's
+ * loss and the training pairs' mean loss before and after.
+ */
+export function clonePolicyInPlace(
+  policy: CategoricalPolicy,
+  obs: Float32Array,
+  actions: Int32Array,
+  opts: { steps: number; lr: number; batchSize: number; rng: Rng },
+): { lossBefore: number; lossAfter: number } {
+  const n = actions.length;
+  const d = obs.length / n;
+  ensure(n >= 1 && Number.isInteger(d) && d === policy.obsDim, () => `clonePolicyInPlace: ${n} actions and ${obs.length} observation numbers do not make pairs of the policy's ${policy.obsDim} inputs`);
+  checkPositiveInt(opts.steps, "steps");
+  checkNumber(opts.lr, "lr", 0);
+  checkPositiveInt(opts.batchSize, "batchSize");
+  const nA = policy.nActions;
+  const bs = Math.min(opts.batchSize, n);
+  const x = tf.tidy(() => policy.prepare(tf.tensor2d(obs, [n, d])));
+  const a = tf.tensor1d(actions, "int32");
+  const meanLoss = (): number =>
+    tf.tidy(() => tf.mean(tf.neg(tf.sum(tf.mul(tf.logSoftmax(policy.net.apply(x)), tf.oneHot(a, nA)), 1))).dataSync()[0]);
+  const opt: tf.Optimizer = new FlatAdam(opts.lr);
+  const negInvBatch = tf.scalar(-Math.fround(1 / bs));
+  try {
+    const lossBefore = meanLoss();
+    let perm = opts.rng.permutation(n);
+    let cursor = 0;
+    for (let it = 0; it < opts.steps; it++) {
+      if (cursor + bs > n) {
+        perm = opts.rng.permutation(n);
+        cursor = 0;
+      }
+      const idx = perm.slice(cursor, cursor + bs);
+      cursor += bs;
+      tf.tidy(() => {
+        const i = tf.tensor1d(idx, "int32");
+        const { grads } = crossEntropyGrads(policy.net, tf.gather(x, i) as tf.Tensor2D, tf.gather(a, i) as tf.Tensor1D, nA, negInvBatch);
+        opt.applyGradients(grads);
+      });
+    }
+    return { lossBefore, lossAfter: meanLoss() };
+  } finally {
+    tf.dispose([x, a, negInvBatch]);
+    opt.dispose();
+  }
+}
