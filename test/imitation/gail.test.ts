@@ -307,7 +307,7 @@ test("rewardNorm 'running': each rollout is paid (r − μ)/σ with the statisti
 });
 
 test("bcWarmStart: the generator's policy starts fitted to the expert's pairs (its greedy action agrees with the expert's far more often, its cross-entropy falls), 0 leaves it as it was, no tensors leak", () => {
-  const e = expertSamples(cartDemos, { every: 1 }).samples;
+  const e = expertSamples(cartDemos, { every: 1, rng: new Rng(0), absorbingHorizon: null }).samples;
   const x = tf.tensor2d(e.obs, [e.n, e.obsDim]);
   const agreement = (g: GAIL) =>
     tf.tidy(() => {
