@@ -63,7 +63,7 @@ import {
   evaluate,
   addEntropyBonus,
 } from "../rl";
-import { DemoSet, demoOffsetRng } from "../data";
+import { DemoSet, Transitions, demoOffsetRng } from "../data";
 import { makeEnv } from "../envs";
 import { DemoSource, Samples, SamplesJson, resolveDemos, expertSamples, withAbsorbingRows, concatSamples, samplesToJson, samplesFromJson } from "./demos";
 import { Discriminator, DiscriminatorJson, DiscTrainOptions } from "./discriminator";
@@ -296,7 +296,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     this.demos = resolveDemos(o.demos, o.envId);
     this.rng = new Rng(deriveSeed(o.seed, 0xd15c));
     this.horizon = makeEnv(o.envId).maxEpisodeSteps;
-    this.expert = expertSamples(this.demos, { every: o.demoEvery, rng: o.demoOffsetSeed === null ? this.rng : demoOffsetRng(o.demoOffsetSeed), absorbingHorizon: o.absorbing ? this.horizon : null }).samples;
+    const { samples, transitions } = expertSamples(this.demos, { every: o.demoEvery, rng: o.demoOffsetSeed === null ? this.rng : demoOffsetRng(o.demoOffsetSeed), absorbingHorizon: o.absorbing ? this.horizon : null });
+    this.expert = samples;
     const stats = new RunningMeanStd(this.demos.obsDim);
     const obs = this.expertObservations();
     stats.update(obs, obs.length / this.demos.obsDim);
@@ -310,7 +311,7 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       norm.load(this.expertStats);
       norm.frozen = true;
     }
-    if (o.bcWarmStart > 0) this.warmStartPolicy();
+    if (o.bcWarmStart > 0) this.warmStartPolicy(transitions);
     // critical: the generator never relabels its own batches; `learn` does (step 3).
     this.gen.rewardFn = () => {
       throw new GanrlError(`the generator of ${this.constructor.name} is driven by the trainer: call its learn(), not gen.learn()`);
@@ -339,20 +340,12 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     return { obsDim: this.demos.obsDim, nActions: this.demos.nActions, absorbing: o.absorbing, inputNorm: normalize ? this.expertNorm() : null, rewardClip: o.rewardClip, train: this.discTrainOptions() };
   }
 
-  /** `bcWarmStart`: fits the generator's policy to the expert's pairs (absorbing rows left out), with its own random stream. */
-  private warmStartPolicy(): void {
+  /** `bcWarmStart`: fits the generator's policy to the expert's (subsampled) pairs, the discriminator's rows without the absorbing ones, with its own random stream. */
+  private warmStartPolicy(tr: Transitions): void {
     const pol = this.gen.policy;
     if (!(pol instanceof CategoricalPolicy)) throw new GanrlError(`bcWarmStart clones a categorical policy; ${this.opts.envId}'s generator policy is not one`);
-    const e = this.expert;
-    const d = e.obsDim;
-    const keep: number[] = [];
-    for (let i = 0; i < e.n; i++) if (!e.absorbing[i] && e.weight[i] > 0) keep.push(i);
-    const obs = new Float32Array(keep.length * d);
-    const actions = new Int32Array(keep.length);
-    keep.forEach((i, k) => {
-      obs.set(e.obs.subarray(i * d, (i + 1) * d), k * d);
-      actions[k] = e.actions[i];
-    });
+    const obs = tr.obs.subarray(0, tr.n * tr.obsDim);
+    const actions = tr.actions.subarray(0, tr.n);
     clonePolicyInPlace(pol, obs, actions, { steps: this.opts.bcWarmStart, lr: this.opts.bcWarmStartLr, batchSize: 64, rng: new Rng(deriveSeed(this.opts.seed, 0xbc)) });
   }
 

@@ -280,8 +280,8 @@ export function crossEntropyGrads(net: Mlp, x: tf.Tensor2D, actions: tf.Tensor1D
  * Adam steps (rate `lr`) on minibatches of `batchSize` pairs drawn without replacement by `rng`,
  * minimising mean_i(−log π(a_i|s_i)) through the policy's own input standardisation. No
  * validation split or snapshot selection (that is `trainBC`): this is a warm start, e.g. of an
- * adversarial trainer's generator (`AdversarialOptions.bcWarmStart`). Returns the last step's
- * loss and the training pairs' mean loss before and after.
+ * adversarial trainer's generator (`AdversarialOptions.bcWarmStart`). Returns the mean loss over
+ * all the given pairs before the first step and after the last.
  */
 export function clonePolicyInPlace(
   policy: CategoricalPolicy,

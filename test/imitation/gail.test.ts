@@ -5,8 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { initBackend, tf, Rng } from "../../lib/core";
-import { getFlat } from "../../lib/nn";
-import { GAIL, GAILOptions, GailDiscriminator, discriminatorLoss, toDiscBatch, handCodedExpert, recordDemos, expertSamples, withAbsorbingRows, DISC_HEADS } from "../../lib/imitation";
+import { getFlat, CategoricalPolicy } from "../../lib/nn";
+import { GAIL, GAILOptions, GailDiscriminator, discriminatorLoss, toDiscBatch, handCodedExpert, recordDemos, expertSamples, withAbsorbingRows, DISC_HEADS, clonePolicyInPlace } from "../../lib/imitation";
 import { DemoSet } from "../../lib/data";
 
 before(async () => {
@@ -331,6 +331,9 @@ test("bcWarmStart: the generator's policy starts fitted to the expert's pairs (i
   const cold2 = tiny();
   assert.equal(warmTensors, tf.memory().numTensors - b2, "the warm start leaks no tensors");
   assert.throws(() => tiny({ bcWarmStart: 1.5 }), /bcWarmStart must be a non-negative integer/);
+  // the cloning itself: the cross-entropy on the pairs falls
+  const fit = clonePolicyInPlace(cold2.policy as CategoricalPolicy, e.obs.subarray(0, e.n * e.obsDim), e.actions.subarray(0, e.n), { steps: 100, lr: 3e-3, batchSize: 64, rng: new Rng(1) });
+  assert.ok(fit.lossAfter < 0.8 * fit.lossBefore, `cross-entropy ${fit.lossBefore.toFixed(3)} → ${fit.lossAfter.toFixed(3)}`);
   for (const t of [cold, off, warm, cold2]) t.dispose();
   x.dispose();
 });
