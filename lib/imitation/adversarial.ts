@@ -133,6 +133,22 @@ export interface AdversarialOptions {
   bcWarmStart: number;
   /** Adam's rate for `bcWarmStart`. */
   bcWarmStartLr: number;
+  /**
+   * Policy hold: for the first this many rounds the generator's update runs as usual (value
+   * function, optimiser state) but the policy's parameters are put back as they were before it, so
+   * only the value function and D learn while π stays put; with `bcWarmStart` this keeps the cloned
+   * policy until V and D have caught up with it. 0: off. The rounds still count towards the budget.
+   */
+  policyHoldRounds: number;
+  /**
+   * Behavioural-cloning steps every round: after each generator update, this many Adam steps (rate
+   * `bcRoundLr`, minibatches of 64 of the expert's pairs, each round a fresh optimiser and a random
+   * stream derived from the seed and the round, so no state outlives the round) of −log π(a|s),
+   * a BC term kept beside the adversarial reward for the whole run (GAIL + BC). 0: off.
+   */
+  bcRoundSteps: number;
+  /** Adam's rate for `bcRoundSteps`. */
+  bcRoundLr: number;
   /** DAC absorbing-state handling, episodes padded to the time limit (see the module comment). */
   absorbing: boolean;
   /** Evaluate the deterministic policy every this many rounds (0: never). */
@@ -188,6 +204,9 @@ export const ADVERSARIAL_DEFAULTS: Readonly<AdversarialOptions> = Object.freeze(
   rewardNorm: "none" as RewardNorm,
   bcWarmStart: 0,
   bcWarmStartLr: 1e-3,
+  policyHoldRounds: 0,
+  bcRoundSteps: 0,
+  bcRoundLr: 1e-3,
   absorbing: false,
   evalEvery: 0,
   evalEpisodes: 10,
@@ -250,6 +269,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
   readonly rng: Rng;
   /** Generator rounds completed (= generator iterations). */
   round = 0;
+  /** The expert's pairs the policy is cloned on (`bcWarmStart`, `bcRoundSteps`); null when neither is on. */
+  private cloningPairs: { obs: Float32Array; actions: Int32Array } | null = null;
   /** Seconds spent in evaluations so far (included in wall time, not in learning). */
   evalSeconds = 0;
   /** H, the environment's time limit (absorbing padding). */
@@ -289,6 +310,9 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     this.rewardStats = o.rewardNorm === "running" ? new RunningMeanStd(1) : null;
     ensure(Number.isInteger(o.bcWarmStart) && o.bcWarmStart >= 0, () => `bcWarmStart must be a non-negative integer (Adam steps of behavioural cloning before the first round; 0: off), got ${describe(o.bcWarmStart)}`);
     checkNumber(o.bcWarmStartLr, "bcWarmStartLr", 0);
+    ensure(Number.isInteger(o.bcRoundSteps) && o.bcRoundSteps >= 0, () => `bcRoundSteps must be a non-negative integer (Adam steps of behavioural cloning after every round; 0: off), got ${describe(o.bcRoundSteps)}`);
+    checkNumber(o.bcRoundLr, "bcRoundLr", 0);
+    ensure(Number.isInteger(o.policyHoldRounds) && o.policyHoldRounds >= 0, () => `policyHoldRounds must be a non-negative integer (rounds whose policy step is undone; 0: off), got ${describe(o.policyHoldRounds)}`);
     ensure(Number.isInteger(o.evalEvery) && o.evalEvery >= 0, () => `evalEvery must be a non-negative integer, got ${describe(o.evalEvery)}`);
     checkPositiveInt(o.evalEpisodes, "evalEpisodes");
     ensure((ADVERSARIAL_CONTROLS as readonly string[]).includes(o.control), () => `control must be one of ${ADVERSARIAL_CONTROLS.join(", ")}, got ${describe(o.control)}`);
@@ -311,7 +335,8 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       norm.load(this.expertStats);
       norm.frozen = true;
     }
-    if (o.bcWarmStart > 0) this.warmStartPolicy(transitions);
+    if (o.bcWarmStart > 0 || o.bcRoundSteps > 0) this.cloningPairs = this.categoricalPairs(transitions);
+    if (o.bcWarmStart > 0) this.clonePolicy(o.bcWarmStart, o.bcWarmStartLr, new Rng(deriveSeed(o.seed, 0xbc)));
     // critical: the generator never relabels its own batches; `learn` does (step 3).
     this.gen.rewardFn = () => {
       throw new GanrlError(`the generator of ${this.constructor.name} is driven by the trainer: call its learn(), not gen.learn()`);
@@ -340,13 +365,17 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
     return { obsDim: this.demos.obsDim, nActions: this.demos.nActions, absorbing: o.absorbing, inputNorm: normalize ? this.expertNorm() : null, rewardClip: o.rewardClip, train: this.discTrainOptions() };
   }
 
-  /** `bcWarmStart`: fits the generator's policy to the expert's (subsampled) pairs, the discriminator's rows without the absorbing ones, with its own random stream. */
-  private warmStartPolicy(tr: Transitions): void {
-    const pol = this.gen.policy;
-    if (!(pol instanceof CategoricalPolicy)) throw new GanrlError(`bcWarmStart clones a categorical policy; ${this.opts.envId}'s generator policy is not one`);
-    const obs = tr.obs.subarray(0, tr.n * tr.obsDim);
-    const actions = tr.actions.subarray(0, tr.n);
-    clonePolicyInPlace(pol, obs, actions, { steps: this.opts.bcWarmStart, lr: this.opts.bcWarmStartLr, batchSize: 64, rng: new Rng(deriveSeed(this.opts.seed, 0xbc)) });
+  /** The expert's (subsampled) pairs, the discriminator's rows without the absorbing ones, for `bcWarmStart` and `bcRoundSteps`. */
+  private categoricalPairs(tr: Transitions): { obs: Float32Array; actions: Int32Array } {
+    if (!(this.gen.policy instanceof CategoricalPolicy)) throw new GanrlError(`bcWarmStart and bcRoundSteps clone a categorical policy; ${this.opts.envId}'s generator policy is not one`);
+    return { obs: tr.obs.subarray(0, tr.n * tr.obsDim), actions: tr.actions.subarray(0, tr.n) };
+  }
+
+  /** `steps` Adam steps of behavioural cloning of the generator's policy on the expert's pairs (`clonePolicyInPlace`). */
+  private clonePolicy(steps: number, lr: number, rng: Rng): void {
+    const pairs = this.cloningPairs;
+    ensure(pairs !== null, "internal: clonePolicy without the expert's pairs");
+    clonePolicyInPlace(this.gen.policy as CategoricalPolicy, pairs.obs, pairs.actions, { steps, lr, batchSize: 64, rng });
   }
 
   /** A frozen normaliser holding the expert's statistics (a fresh instance: its owner disposes it). */
@@ -547,8 +576,14 @@ export abstract class AdversarialTrainer<O extends AdversarialOptions = Adversar
       gen.batch.setRewards(rewards);
       profiler.end("relabel");
       profiler.end("reward");
-      // 4. update the generator on the relabelled batch
+      // 4. update the generator on the relabelled batch (during the policy hold, V only: π is put back)
+      const held = this.round < o.policyHoldRounds ? gen.policy.trainableVariables.map((v) => tf.clone(v)) : null;
       const genMetrics = await gen.improve();
+      if (held) {
+        gen.policy.trainableVariables.forEach((v, i) => v.assign(held[i]));
+        tf.dispose(held);
+      }
+      if (o.bcRoundSteps > 0) this.clonePolicy(o.bcRoundSteps, o.bcRoundLr, new Rng(deriveSeed(deriveSeed(o.seed, 0xbd), this.round)));
       this.round++;
       metrics = { ...genMetrics, ...gen.progressMetrics(start, startStep), ...discMetrics, ...rewardMetrics, ...this.evaluateEvery(), "time/round": this.round, "time/eval": this.evalSeconds };
       if (opts.callback && (await opts.callback({ step: gen.step, iteration: gen.iteration, metrics })) === false) {

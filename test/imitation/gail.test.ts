@@ -306,25 +306,28 @@ test("rewardNorm 'running': each rollout is paid (r − μ)/σ with the statisti
   for (const t of [g, h, k]) t.dispose();
 });
 
+/** How often the trainer's greedy policy picks the hand-coded CartPole expert's action on its demonstration states. */
+function expertAgreement(g: GAIL): number {
+  const e = expertSamples(cartDemos, { every: 1, rng: new Rng(0), absorbingHorizon: null }).samples;
+  return tf.tidy(() => {
+    const pol = g.policy as unknown as { prepare(t: tf.Tensor2D): tf.Tensor2D; net: { apply(t: tf.Tensor): tf.Tensor } };
+    const greedy = tf.argMax(pol.net.apply(pol.prepare(tf.tensor2d(e.obs, [e.n, e.obsDim]))), 1).dataSync();
+    let same = 0;
+    for (let i = 0; i < e.n; i++) if (greedy[i] === e.actions[i]) same++;
+    return same / e.n;
+  });
+}
+
 test("bcWarmStart: the generator's policy starts fitted to the expert's pairs (its greedy action agrees with the expert's far more often, its cross-entropy falls), 0 leaves it as it was, no tensors leak", () => {
   const e = expertSamples(cartDemos, { every: 1, rng: new Rng(0), absorbingHorizon: null }).samples;
-  const x = tf.tensor2d(e.obs, [e.n, e.obsDim]);
-  const agreement = (g: GAIL) =>
-    tf.tidy(() => {
-      const pol = g.policy as unknown as { prepare(t: tf.Tensor2D): tf.Tensor2D; net: { apply(t: tf.Tensor): tf.Tensor } };
-      const greedy = tf.argMax(pol.net.apply(pol.prepare(x)), 1).dataSync();
-      let same = 0;
-      for (let i = 0; i < e.n; i++) if (greedy[i] === e.actions[i]) same++;
-      return same / e.n;
-    });
   const cold = tiny();
   const off = tiny({ bcWarmStart: 0 });
   assert.deepEqual(getFlat(off.policy.trainableVariables), getFlat(cold.policy.trainableVariables), "bcWarmStart 0 changes nothing");
   const before = tf.memory().numTensors;
   const warm = tiny({ bcWarmStart: 300, bcWarmStartLr: 3e-3 });
   const warmTensors = tf.memory().numTensors - before;
-  const aCold = agreement(cold);
-  const aWarm = agreement(warm);
+  const aCold = expertAgreement(cold);
+  const aWarm = expertAgreement(warm);
   assert.ok(aWarm >= 0.9 && aWarm > aCold + 0.2, `greedy agreement with the expert: cold ${aCold.toFixed(3)}, warm ${aWarm.toFixed(3)}`);
   // the warm trainer holds exactly as many tensors as a cold one (the cloning disposed all of its own)
   const b2 = tf.memory().numTensors;
@@ -335,5 +338,42 @@ test("bcWarmStart: the generator's policy starts fitted to the expert's pairs (i
   const fit = clonePolicyInPlace(cold2.policy as CategoricalPolicy, e.obs.subarray(0, e.n * e.obsDim), e.actions.subarray(0, e.n), { steps: 100, lr: 3e-3, batchSize: 64, rng: new Rng(1) });
   assert.ok(fit.lossAfter < 0.8 * fit.lossBefore, `cross-entropy ${fit.lossBefore.toFixed(3)} → ${fit.lossAfter.toFixed(3)}`);
   for (const t of [cold, off, warm, cold2]) t.dispose();
-  x.dispose();
+});
+
+test("policyHoldRounds: during the hold the policy stays exactly as it was while the value function learns; after it the policy moves; no tensors leak", async () => {
+  // 2 envs × 32 steps = 64 steps a round
+  const g = tiny({ policyHoldRounds: 2 });
+  const pol0 = getFlat(g.policy.trainableVariables);
+  const val0 = getFlat(g.gen.value.trainableVariables);
+  await g.learn(64);
+  const before = tf.memory().numTensors;
+  await g.learn(128);
+  assert.equal(tf.memory().numTensors, before, "a held round leaks no tensors");
+  assert.deepEqual(getFlat(g.policy.trainableVariables), pol0, "two held rounds leave π's parameters as they were");
+  assert.notDeepEqual(getFlat(g.gen.value.trainableVariables), val0, "V learns during the hold");
+  await g.learn(192);
+  assert.notDeepEqual(getFlat(g.policy.trainableVariables), pol0, "the third round moves π");
+  const free = tiny();
+  await free.learn(64);
+  assert.notDeepEqual(getFlat(free.policy.trainableVariables), pol0, "without the hold the first round moves π");
+  assert.throws(() => tiny({ policyHoldRounds: -1 }), /policyHoldRounds must be a non-negative integer/);
+  for (const t of [g, free]) t.dispose();
+});
+
+test("bcRoundSteps: cloning steps after every generator update pull the policy to the expert's actions, the same seed gives the same run, no tensors leak", async () => {
+  const plain = tiny();
+  await plain.learn(128);
+  const g = tiny({ bcRoundSteps: 150, bcRoundLr: 3e-3 });
+  await g.learn(64);
+  const before = tf.memory().numTensors;
+  await g.learn(128);
+  assert.equal(tf.memory().numTensors, before, "a round with cloning steps leaks no tensors");
+  const aPlain = expertAgreement(plain);
+  const aBc = expertAgreement(g);
+  assert.ok(aBc >= 0.75 && aBc > aPlain + 0.3, `greedy agreement with the expert after 2 rounds: plain ${aPlain.toFixed(3)}, with cloning ${aBc.toFixed(3)}`);
+  const h = tiny({ bcRoundSteps: 150, bcRoundLr: 3e-3 });
+  await h.learn(128);
+  assert.deepEqual(getFlat(h.policy.trainableVariables), getFlat(g.policy.trainableVariables), "one seed, one run");
+  assert.throws(() => tiny({ bcRoundSteps: 0.5 }), /bcRoundSteps must be a non-negative integer/);
+  for (const t of [plain, g, h]) t.dispose();
 });
