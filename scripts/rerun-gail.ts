@@ -5,9 +5,10 @@
  * options) and optionally another budget, so it answers "what would this stored run have scored
  * with X" (the pilots in the neutral presets' `measured` notes, `lib/imitation/presets.ts`).
  *
- *   npx tsx scripts/rerun-gail.ts [--overrides '{"absorbingScale":10}'] [--steps 150000] [--current-data] <run.json> ...
+ *   npx tsx scripts/rerun-gail.ts [--overrides '{"absorbingScale":10}'] [--steps 150000] [--current-data] [--returns] <run.json> ...
  *
- * `--current-data` trains on the demonstration set shipped now instead of refusing when it is not
+ * `--returns` also prints every evaluation episode's return, in episode order (episode i starts from
+ * the reset of seed EVAL_SEED + i). `--current-data` trains on the demonstration set shipped now instead of refusing when it is not
  * the one the run recorded (its SHA-256): "what would this run score on the new data".
  *
  * e.g. the stored neutral CartPole-v1 runs with 4 trajectories:
@@ -17,10 +18,11 @@ import * as fs from "fs";
 import { GanrlError } from "../lib/core";
 import { runGail, GailRunParams } from "../lib/experiments/gail";
 
-function parseArgs(argv: string[]): { overrides: Record<string, unknown>; steps: number | null; currentData: boolean; files: string[] } {
+function parseArgs(argv: string[]): { overrides: Record<string, unknown>; steps: number | null; currentData: boolean; returns: boolean; files: string[] } {
   let overrides: Record<string, unknown> = {};
   let steps: number | null = null;
   let currentData = false;
+  let returns = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -37,15 +39,16 @@ function parseArgs(argv: string[]): { overrides: Record<string, unknown>; steps:
       steps = Number(argv[++i]);
       if (!Number.isSafeInteger(steps) || steps <= 0) throw new GanrlError(`--steps must be a positive integer (environment steps), got ${JSON.stringify(argv[i])}`);
     } else if (a === "--current-data") currentData = true;
-    else if (a.startsWith("--")) throw new GanrlError(`unknown option ${a}; valid: --overrides <json>, --steps <n>, --current-data`);
+    else if (a === "--returns") returns = true;
+    else if (a.startsWith("--")) throw new GanrlError(`unknown option ${a}; valid: --overrides <json>, --steps <n>, --current-data, --returns`);
     else files.push(a);
   }
   if (!files.length) throw new GanrlError("give at least one stored run file, e.g. data/results/runs/gail/neutral/CartPole-v1/GAIL/traj4/seed4--….json");
-  return { overrides, steps, currentData, files };
+  return { overrides, steps, currentData, returns, files };
 }
 
 async function main(): Promise<void> {
-  const { overrides, steps, currentData, files } = parseArgs(process.argv.slice(2));
+  const { overrides, steps, currentData, returns, files } = parseArgs(process.argv.slice(2));
   for (const file of files) {
     if (!fs.existsSync(file)) throw new GanrlError(`${file}: no such run file`);
     const d = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -55,7 +58,10 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const r = await runGail({ id: d.id, params });
     const curve = r.curve.filter((p) => p.evalReturn !== null).map((p) => Math.round(p.evalReturn!));
-    console.log(`${d.id} ${JSON.stringify(overrides)}${currentData ? " (current data)" : ""} steps ${params.steps}: stored ${d.result.meanReturn.toFixed(1)} now ${r.meanReturn.toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(0)} s); evaluations, every 4th: ${curve.filter((_, i) => i % 4 === 0).join(" ")}`);
+    const sorted = [...r.returns].sort((a, b) => a - b);
+    const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))].toFixed(0);
+    console.log(`${d.id} ${JSON.stringify(overrides)}${currentData ? " (current data)" : ""} steps ${params.steps}: stored ${d.result.meanReturn.toFixed(1)} now ${r.meanReturn.toFixed(1)} (${((Date.now() - t0) / 1000).toFixed(0)} s); its ${sorted.length} episodes: min ${q(0)}, 10 % ${q(0.1)}, median ${q(0.5)}, max ${q(1)}; evaluations, every 4th: ${curve.filter((_, i) => i % 4 === 0).join(" ")}`);
+    if (returns) console.log(`  returns of evaluation episodes 0..${r.returns.length - 1}: ${r.returns.join(" ")}`);
   }
 }
 
