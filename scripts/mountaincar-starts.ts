@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import { GanrlError, initBackend } from "../lib/core";
 import { loadDemos, takeTrajectories } from "../lib/data";
-import { trainBC } from "../lib/imitation";
+import { trainBC, handCodedExpert } from "../lib/imitation";
 import { evaluate } from "../lib/rl";
 import { makeEnv } from "../lib/envs";
 import { CategoricalPolicy } from "../lib/nn";
@@ -21,19 +21,6 @@ import { demosFile, EVAL_SEED, getPreset } from "../lib/experiments/gail";
 
 const ENV = "seals/MountainCar-v0";
 const EPISODES = 50;
-
-/** Energy pumping's return from the reset of `seed`: push right when v ≥ 0, else left. */
-function pumping(seed: number): number {
-  const e = makeEnv(ENV, { seed });
-  let o = e.reset(seed);
-  let ret = 0;
-  for (let t = 0; t < e.maxEpisodeSteps; t++) {
-    const r = e.step(o[1] >= 0 ? 2 : 0);
-    ret += r.reward;
-    o = r.obs;
-  }
-  return ret;
-}
 
 async function main(): Promise<void> {
   const [nArg, ...other] = process.argv.slice(2);
@@ -48,9 +35,11 @@ async function main(): Promise<void> {
   const expert = CategoricalPolicy.fromJSON(JSON.parse(fs.readFileSync(`data/experts/${ENV}.json`, "utf8")));
   const b = evaluate(bc.policy, ENV, { episodes: EPISODES, seed: EVAL_SEED, deterministic: true });
   const e = evaluate(expert, ENV, { episodes: EPISODES, seed: EVAL_SEED, deterministic: true });
-  const rows = b.returns.map((r, i) => ({ i, x0: makeEnv(ENV, { seed: EVAL_SEED + i }).reset(EVAL_SEED + i)[0], bc: r, expert: e.returns[i], pump: pumping(EVAL_SEED + i), other: theirs[i] }));
+  // energy pumping is the specs' hand-written controller, the rule handCodedExpert acts by
+  const p = evaluate(handCodedExpert(ENV), ENV, { episodes: EPISODES, seed: EVAL_SEED, deterministic: true });
+  const rows = b.returns.map((r, i) => ({ i, x0: makeEnv(ENV, { seed: EVAL_SEED + i }).reset(EVAL_SEED + i)[0], bc: r, expert: e.returns[i], pump: p.returns[i], other: theirs[i] }));
   const mean = (xs: number[]) => xs.reduce((a, c) => a + c, 0) / xs.length;
-  console.log(`means over the ${EPISODES} episodes: BC ${b.mean.toFixed(1)}, expert ${e.mean.toFixed(1)}, pumping ${mean(rows.map((r) => r.pump)).toFixed(1)}${theirs.length ? `, other ${mean(theirs).toFixed(1)}` : ""}`);
+  console.log(`means over the ${EPISODES} episodes: BC ${b.mean.toFixed(1)}, expert ${e.mean.toFixed(1)}, pumping ${p.mean.toFixed(1)}${theirs.length ? `, other ${mean(theirs).toFixed(1)}` : ""}`);
   console.log(`episode  x0      BC  expert  pumping${theirs.length ? "  other" : ""}`);
   for (const r of rows.sort((p, q) => p.x0 - q.x0)) {
     console.log(`${String(r.i).padStart(7)}  ${r.x0.toFixed(3)}  ${String(r.bc).padStart(4)}  ${String(r.expert).padStart(6)}  ${String(r.pump).padStart(7)}${theirs.length ? String(r.other).padStart(7) : ""}${r.bc < r.expert - 5 ? "  <<" : ""}`);
